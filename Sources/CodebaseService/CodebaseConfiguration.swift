@@ -1,0 +1,27 @@
+import Logging
+import ServiceClient
+
+/// Everything `buildApplication` needs to assemble codebase-mcp.
+public struct CodebaseConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port; the bound port is printed as `listening on http://HOST:PORT`.
+    public var port: Int = 8020
+    /// The SQLite file; created with its directory when missing.
+    public var databasePath: String = "codebase.sqlite"
+    /// workflow-mcp endpoints, comma-separated, best first.
+    public var workflowURL: String = "http://127.0.0.1:8010"
+    /// Repository directories to index; only these may be indexed.
+    public var repositories: [String] = []
+    public var logLevel: Logger.Level = .info
+    /// The peer connection's settings (deadlines, retries, breaker, health checks).
+    public var peer: PeerConnectionConfiguration
+    public var deadlines = PeerDeadlines()
+
+    public init(host: String = "127.0.0.1", port: Int = 8020, databasePath: String = "codebase.sqlite", workflowURL: String = "http://127.0.0.1:8010") {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.workflowURL = workflowURL
+        self.peer = PeerConnectionConfiguration(urls: workflowURL)
+    }
+}

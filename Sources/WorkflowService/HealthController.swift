@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import Hummingbird
+import ServiceClient
+
+/// `GET /health`: the service's own database and its view of codebase-mcp.
+struct HealthController<Context: RequestContext> {
+    let database: any DatabaseReader
+    let databasePath: String
+    let peer: PeerConnection
+    let startedAt: ContinuousClock.Instant
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/health", use: self.get)
+    }
+
+    /// Answers 200 while the database is usable (`degraded` with the peer down), 503 `unhealthy` when it is not.
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        var databaseHealth = DatabaseHealth(status: "ok", path: self.databasePath)
+        do {
+            _ = try await self.database.read { try Int.fetchOne($0, sql: "SELECT 1") }
+        } catch {
+            databaseHealth = DatabaseHealth(status: "error", path: self.databasePath, error: "\(error)")
+        }
+        let dependency = self.peer.dependencyHealth
+        let status =
+            databaseHealth.status != "ok" ? "unhealthy" : dependency.status == .unreachable ? "degraded" : "healthy"
+        let body = HealthResponse(
+            status: status,
+            service: "workflow-mcp",
+            version: ServiceVersion.current,
+            uptimeSeconds: self.startedAt.duration(to: .now).inSeconds,
+            database: databaseHealth,
+            dependencies: ["codebase-mcp": dependency]
+        )
+        let data = try ContractCoding.makeEncoder().encode(body)
+        return Response(
+            status: status == "unhealthy" ? .serviceUnavailable : .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

@@ -1,0 +1,25 @@
+import Logging
+import ServiceClient
+
+/// Everything `buildApplication` needs to assemble workflow-mcp.
+public struct WorkflowConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port; the bound port is printed as `listening on http://HOST:PORT`.
+    public var port: Int = 8010
+    /// The SQLite file; created with its directory when missing.
+    public var databasePath: String = "workflow.sqlite"
+    /// codebase-mcp's endpoints, comma-separated, best first.
+    public var codebaseURL: String = "http://127.0.0.1:8020"
+    public var logLevel: Logger.Level = .info
+    /// The peer connection's settings (deadlines, retries, breaker, health checks).
+    public var peer: PeerConnectionConfiguration
+    public var deadlines = PeerDeadlines()
+
+    public init(host: String = "127.0.0.1", port: Int = 8010, databasePath: String = "workflow.sqlite", codebaseURL: String = "http://127.0.0.1:8020") {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.codebaseURL = codebaseURL
+        self.peer = PeerConnectionConfiguration(urls: codebaseURL)
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+import Hummingbird
+import ServiceClient
+
+/// The request context of workflow-mcp: contract JSON coding and an explicit body size cap.
+public struct WorkflowRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Bodies above 1 MiB answer 413 `payload_too_large`.
+    public var maxUploadSize: Int { 1024 * 1024 }
+    public var requestDecoder: JSONDecoder { ContractCoding.makeDecoder() }
+    public var responseEncoder: JSONEncoder { ContractCoding.makeEncoder() }
+}
