@@ -111,6 +111,11 @@ public final class HealthMonitor: Service {
         return .unknown
     }
 
+    /// Callers waiting on the check of `url` now.
+    func pendingCheckWaiters(_ url: String) -> Int {
+        self.cache.waiterCount(for: url)
+    }
+
     /// Checks every endpoint each interval until graceful shutdown.
     public func run() async throws {
         do {

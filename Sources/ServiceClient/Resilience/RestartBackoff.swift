@@ -50,7 +50,7 @@ public struct RestartBackoff: Sendable {
 
     /// Decides what to do about an exit at `now`.
     public mutating func exited(at now: ContinuousClock.Instant, random: any RandomSource) -> RestartDecision {
-        if let startedAt, startedAt.duration(to: now) >= self.configuration.stableAfter {
+        if !self.isDegraded, let startedAt, startedAt.duration(to: now) >= self.configuration.stableAfter {
             self.attempts = 0
         }
         self.startedAt = nil

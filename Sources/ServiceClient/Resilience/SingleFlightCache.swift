@@ -82,6 +82,13 @@ public final class SingleFlightCache<Key: Hashable & Sendable, Value: Sendable>:
     /// Stored keys, most recently used first.
     public var keysByRecency: [Key] { self.state.withLock { $0.store.keysByRecency } }
 
+    /// Callers waiting on the load of `key` now.
+    public func waiterCount(for key: Key) -> Int {
+        self.state.withLock { state in
+            state.currentFlight[key].flatMap { state.flights[$0]?.waiters.count } ?? 0
+        }
+    }
+
     /// The fresh value for `key`, loading it once for all concurrent callers when it is missing or expired.
     public func value(for key: Key, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let waiterID = self.state.withLock { $0.makeID() }

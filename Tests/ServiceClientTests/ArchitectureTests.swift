@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// The dependency rules of ARCHITECTURE.md, checked on the sources themselves.
+@Suite("Module dependency rules")
+struct ArchitectureTests {
+    static let sources = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources")
+
+    func imports(inModule module: String) throws -> Set<String> {
+        let directory = Self.sources.appendingPathComponent(module)
+        guard let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
+        var modules = Set<String>()
+        for case let file as URL in files where file.pathExtension == "swift" {
+            for line in try String(contentsOf: file, encoding: .utf8).split(separator: "\n") {
+                let words = line.split(separator: " ")
+                if let index = words.firstIndex(of: "import"), index + 1 < words.count {
+                    modules.insert(String(words[index + 1]))
+                }
+            }
+        }
+        return modules
+    }
+
+    @Test("the client module imports no server code, storage or HTTP server")
+    func clientModuleStaysSmall() throws {
+        let imports = try self.imports(inModule: "ServiceClient")
+        #expect(!imports.isEmpty)
+        for forbidden in ["WorkflowService", "CodebaseService", "Hummingbird", "GRDB"] {
+            #expect(!imports.contains(forbidden), "ServiceClient imports \(forbidden)")
+        }
+    }
+
+    @Test("neither service library imports the other")
+    func servicesIndependent() throws {
+        #expect(!(try self.imports(inModule: "WorkflowService")).contains("CodebaseService"))
+        #expect(!(try self.imports(inModule: "CodebaseService")).contains("WorkflowService"))
+        #expect(!(try self.imports(inModule: "WorkflowServer")).contains("CodebaseService"))
+        #expect(!(try self.imports(inModule: "CodebaseServer")).contains("WorkflowService"))
+    }
+}
