@@ -26,17 +26,22 @@ struct WorkflowMCP: AsyncParsableCommand {
     @Option(help: "codebase-mcp endpoints, comma-separated, best first. Env: CODEBASE_URL.")
     var codebaseURL: String = environment["CODEBASE_URL"] ?? "http://127.0.0.1:8020"
 
+    @Option(help: "SQLite durability: 'normal' survives a killed process, 'full' also power loss. Env: WORKFLOW_MCP_SYNC.")
+    var sync: String = environment["WORKFLOW_MCP_SYNC"] ?? "normal"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env: WORKFLOW_MCP_LOG_LEVEL.")
     var logLevel: String = environment["WORKFLOW_MCP_LOG_LEVEL"] ?? "info"
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard ["normal", "full"].contains(self.sync) else { throw ValidationError("--sync must be 'normal' or 'full'") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
     }
 
     func run() async throws {
         var configuration = WorkflowConfiguration(host: self.host, port: self.port, databasePath: self.database, codebaseURL: self.codebaseURL)
         configuration.logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
+        configuration.synchronousFull = self.sync == "full"
         let app = try await buildApplication(configuration)
         try await app.runService()
     }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import Prometheus
 import ServiceClient
 
 /// The composition root of workflow-mcp: opens the database, connects to codebase-mcp, and wires the routes.
@@ -11,12 +12,20 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     logger.logLevel = configuration.logLevel
     let startedAt = ContinuousClock.now
 
-    let database = try openDatabase(path: configuration.databasePath)
-    let peer = PeerConnection(peerName: "codebase-mcp", configuration: configuration.peer, logger: logger)
+    let registry = PrometheusCollectorRegistry()
+    let metricsFactory = PrometheusMetricsFactory(registry: registry)
+    let database = try openDatabase(path: configuration.databasePath, synchronousFull: configuration.synchronousFull)
+    let store = try SQLiteWorkItemStore(database: database)
+    let peer = PeerConnection(peerName: "codebase-mcp", configuration: configuration.peer, logger: logger, metricsFactory: metricsFactory)
+    let references = ReferenceChecker(client: CodebaseClient(connection: peer, deadlines: configuration.deadlines), logger: logger)
 
     let router = Router(context: WorkflowRequestContext.self)
-    HealthController(database: database, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
-        .addRoutes(to: router)
+    router.middlewares.add(RequestMetricsMiddleware(factory: metricsFactory))
+    router.middlewares.add(ErrorMiddleware())
+    HealthController(store: store, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt).addRoutes(to: router)
+    MetricsController(registry: registry).addRoutes(to: router)
+    WorkItemController(store: store, references: references).addRoutes(to: router)
+    ReferenceLookupController(store: store).addRoutes(to: router)
 
     let host = configuration.host
     return Application(
@@ -34,11 +43,17 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
 }
 
 /// Opens the SQLite file in WAL mode, creating its directory when missing.
-func openDatabase(path: String) throws -> DatabasePool {
+///
+/// WAL with `synchronous = NORMAL` loses no committed transaction when the process is killed; `FULL` also survives
+/// power loss, at the price of an fsync per commit.
+func openDatabase(path: String, synchronousFull: Bool) throws -> DatabasePool {
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var configuration = Configuration()
     configuration.foreignKeysEnabled = true
     configuration.busyMode = .timeout(5)
+    configuration.prepareDatabase { db in
+        try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+    }
     return try DatabasePool(path: path, configuration: configuration)
 }

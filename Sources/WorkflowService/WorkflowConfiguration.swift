@@ -11,6 +11,8 @@ public struct WorkflowConfiguration: Sendable {
     /// codebase-mcp's endpoints, comma-separated, best first.
     public var codebaseURL: String = "http://127.0.0.1:8020"
     public var logLevel: Logger.Level = .info
+    /// `PRAGMA synchronous = FULL`: survive power loss, not only a killed process, at an fsync per commit.
+    public var synchronousFull = false
     /// The peer connection's settings (deadlines, retries, breaker, health checks).
     public var peer: PeerConnectionConfiguration
     public var deadlines = PeerDeadlines()

@@ -168,21 +168,31 @@ public struct CreateWorkItemRequest: Codable, Sendable, Hashable {
 public struct WorkItemPage: Codable, Sendable, Hashable {
     public var items: [WorkItem]
     public var nextCursor: String?
+    public var warnings: [String]
 
-    public init(items: [WorkItem], nextCursor: String?) {
+    public init(items: [WorkItem], nextCursor: String?, warnings: [String] = []) {
         self.items = items
         self.nextCursor = nextCursor
+        self.warnings = warnings
     }
 
     enum CodingKeys: String, CodingKey {
-        case items
+        case items, warnings
         case nextCursor = "next_cursor"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.items = try c.decode([WorkItem].self, forKey: .items)
+        self.nextCursor = try c.decodeIfPresent(String.self, forKey: .nextCursor)
+        self.warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(self.items, forKey: .items)
         try c.encode(self.nextCursor, forKey: .nextCursor)
+        try c.encode(self.warnings, forKey: .warnings)
     }
 }
 

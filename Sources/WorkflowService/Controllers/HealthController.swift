@@ -1,11 +1,9 @@
-import Foundation
-import GRDB
 import Hummingbird
 import ServiceClient
 
 /// `GET /health`: the service's own database and its view of codebase-mcp.
 struct HealthController<Context: RequestContext> {
-    let database: any DatabaseReader
+    let store: any WorkItemStore
     let databasePath: String
     let peer: PeerConnection
     let startedAt: ContinuousClock.Instant
@@ -18,13 +16,12 @@ struct HealthController<Context: RequestContext> {
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         var databaseHealth = DatabaseHealth(status: "ok", path: self.databasePath)
         do {
-            _ = try await self.database.read { try Int.fetchOne($0, sql: "SELECT 1") }
+            try await self.store.checkHealth()
         } catch {
             databaseHealth = DatabaseHealth(status: "error", path: self.databasePath, error: "\(error)")
         }
         let dependency = self.peer.dependencyHealth
-        let status =
-            databaseHealth.status != "ok" ? "unhealthy" : dependency.status == .unreachable ? "degraded" : "healthy"
+        let status = databaseHealth.status != "ok" ? "unhealthy" : dependency.status == .unreachable ? "degraded" : "healthy"
         let body = HealthResponse(
             status: status,
             service: "workflow-mcp",
@@ -33,11 +30,6 @@ struct HealthController<Context: RequestContext> {
             database: databaseHealth,
             dependencies: ["codebase-mcp": dependency]
         )
-        let data = try ContractCoding.makeEncoder().encode(body)
-        return Response(
-            status: status == "unhealthy" ? .serviceUnavailable : .ok,
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return try JSONResponse.make(body, status: status == "unhealthy" ? .serviceUnavailable : .ok)
     }
 }

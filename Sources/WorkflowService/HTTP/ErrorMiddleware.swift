@@ -1,0 +1,59 @@
+import Hummingbird
+import Logging
+import ServiceClient
+
+/// Turns every error into the contract's error body: domain errors as they are, the framework's own errors mapped to
+/// the contract's codes, and anything else logged and answered as a plain `internal_error`.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            throw Self.translate(error)
+        } catch {
+            context.logger.error(
+                "unhandled error",
+                metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)", "method": "\(request.method)"]
+            )
+            throw APIError(.internalServerError, ErrorCode.internalError, "The server failed to answer this request. It has been logged; try again.")
+        }
+    }
+
+    static func translate(_ error: HTTPError) -> APIError {
+        switch error.status {
+        case .notFound:
+            return APIError(.notFound, ErrorCode.notFound, "No such route. See the API reference for the routes this service serves.")
+        case .contentTooLarge:
+            return APIError(.contentTooLarge, ErrorCode.payloadTooLarge, "The request body is larger than this service accepts.")
+        case .methodNotAllowed:
+            return APIError(.methodNotAllowed, ErrorCode.methodNotAllowed, error.body ?? "Method not allowed on this route.")
+        case .badRequest:
+            return APIError(.badRequest, ErrorCode.invalidRequest, error.body ?? "The request is malformed.", details: ["field": "body"])
+        default:
+            if error.status.code < 500 {
+                return APIError(error.status, ErrorCode.invalidRequest, error.body ?? error.status.reasonPhrase)
+            }
+            return APIError(.internalServerError, ErrorCode.internalError, "The server failed to answer this request.")
+        }
+    }
+}
+
+extension Router {
+    /// Answers 405 `method_not_allowed` for every method on `path` that no route serves.
+    func refuseOtherMethods(on path: RouterPath, allowing allowed: [HTTPRequest.Method]) {
+        let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        let allowHeader = allowed.map(\.rawValue).joined(separator: ", ")
+        for method in all where !allowed.contains(method) {
+            self.on(path, method: method) { _, _ -> Response in
+                throw APIError(
+                    .methodNotAllowed,
+                    ErrorCode.methodNotAllowed,
+                    "\(method.rawValue) is not allowed here; allowed: \(allowHeader).",
+                    details: ["allowed": .array(allowed.map { .string($0.rawValue) })]
+                )
+            }
+        }
+    }
+}

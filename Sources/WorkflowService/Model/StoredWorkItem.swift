@@ -1,0 +1,33 @@
+import Foundation
+import ServiceClient
+
+/// A work item as the store keeps it, before its references are checked.
+struct StoredWorkItem: Sendable, Hashable {
+    var id: String
+    var title: String
+    var description: String
+    var itemType: WorkItemType
+    var status: WorkItemStatus
+    var parentID: String?
+    var entityReferences: [String]
+    var metadata: [String: JSONValue]
+    var version: Int
+    var createdAt: Date
+    var updatedAt: Date
+    var deletedAt: Date?
+
+    /// The item as the contract shows it, with the outcome of a reference check.
+    func response(_ check: ReferenceCheck) -> WorkItem {
+        WorkItem(
+            id: self.id, title: self.title, description: self.description, itemType: self.itemType, status: self.status,
+            parentID: self.parentID, entityReferences: self.entityReferences, metadata: self.metadata, version: self.version,
+            createdAt: self.createdAt, updatedAt: self.updatedAt, deletedAt: self.deletedAt,
+            validReferences: check.valid, staleReferences: check.stale, unverifiedReferences: check.unverified,
+            referencesCheckedAt: check.checkedAt, warnings: check.warnings
+        )
+    }
+
+    var summary: WorkItemSummary {
+        WorkItemSummary(id: self.id, title: self.title, status: self.status, itemType: self.itemType)
+    }
+}

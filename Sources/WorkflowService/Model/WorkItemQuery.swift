@@ -1,0 +1,76 @@
+import Foundation
+import ServiceClient
+
+/// The filters and page of `GET /mcp/work_items`.
+struct WorkItemQuery: Sendable, Hashable {
+    static let defaultLimit = 50
+    static let maxLimit = 100
+
+    var status: WorkItemStatus?
+    var itemType: WorkItemType?
+    var parentID: String?
+    var entityReference: String?
+    var includeDeleted = false
+    var limit = WorkItemQuery.defaultLimit
+    /// Items after this position in the stable listing order.
+    var after: Int64?
+
+    /// Parses the query string, naming the offending parameter on error.
+    static func parse(_ parameters: [String: String]) throws(APIError) -> WorkItemQuery {
+        let known: Set<String> = ["status", "item_type", "parent_id", "entity_reference", "include_deleted", "limit", "cursor"]
+        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
+            throw APIError.invalid(field: unknown, "Unknown query parameter '\(unknown)'. Allowed: \(known.sorted().joined(separator: ", ")).")
+        }
+        var query = WorkItemQuery()
+        if let raw = parameters["status"], !raw.isEmpty {
+            guard let status = WorkItemStatus(rawValue: raw) else {
+                throw APIError.invalid(field: "status", "status must be one of: \(WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            query.status = status
+        }
+        if let raw = parameters["item_type"], !raw.isEmpty {
+            guard let type = WorkItemType(rawValue: raw) else {
+                throw APIError.invalid(field: "item_type", "item_type must be one of: \(WorkItemType.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            query.itemType = type
+        }
+        if let raw = parameters["parent_id"], !raw.isEmpty { query.parentID = raw }
+        if let raw = parameters["entity_reference"], !raw.isEmpty { query.entityReference = raw }
+        if let raw = parameters["include_deleted"], !raw.isEmpty {
+            guard let flag = Bool(raw) else { throw APIError.invalid(field: "include_deleted", "include_deleted must be true or false.") }
+            query.includeDeleted = flag
+        }
+        if let raw = parameters["limit"], !raw.isEmpty {
+            guard let limit = Int(raw), (1...Self.maxLimit).contains(limit) else {
+                throw APIError.invalid(field: "limit", "limit must be an integer from 1 to \(Self.maxLimit).")
+            }
+            query.limit = limit
+        }
+        if let raw = parameters["cursor"], !raw.isEmpty {
+            guard let position = PageCursor.decode(raw) else {
+                throw APIError.invalid(field: "cursor", "cursor is not one this service issued; pass next_cursor as it was returned.")
+            }
+            query.after = position
+        }
+        return query
+    }
+}
+
+/// An opaque page cursor: the listing position of the last item served, versioned and base64url-encoded.
+enum PageCursor {
+    static func encode(_ position: Int64) -> String {
+        Data("v1:\(position)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ cursor: String) -> Int64? {
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:"),
+            let position = Int64(text.dropFirst(3)), position >= 0
+        else { return nil }
+        return position
+    }
+}
