@@ -18,7 +18,7 @@ struct WorkItemQuery: Sendable, Hashable {
     /// Parses the query string, naming the offending parameter on error.
     static func parse(_ parameters: [String: String]) throws(APIError) -> WorkItemQuery {
         let known: Set<String> = ["status", "item_type", "parent_id", "entity_reference", "include_deleted", "limit", "cursor"]
-        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
+        if let unknown = parameters.keys.sorted().first(where: { !$0.isEmpty && !known.contains($0) }) {
             throw APIError.invalid(field: unknown, "Unknown query parameter '\(unknown)'. Allowed: \(known.sorted().joined(separator: ", ")).")
         }
         var query = WorkItemQuery()

@@ -8,7 +8,7 @@ import Synchronization
 
 /// A small stand-in for codebase-mcp on a real local socket, whose behaviour a test switches at run time.
 final class StandInCodebase: Sendable {
-    enum Mode: Sendable {
+    enum Mode: Sendable, Equatable {
         /// Answer lookups from `known`.
         case normal
         /// Accept lookups and never answer (until the test ends).
@@ -19,6 +19,8 @@ final class StandInCodebase: Sendable {
         case garbage
         /// Answer 200 with JSON of the wrong shape.
         case wrongShape
+        /// Wait for `hold` to be signalled, then answer as `.normal`.
+        case held
     }
 
     let mode = Mutex(Mode.normal)
@@ -26,6 +28,8 @@ final class StandInCodebase: Sendable {
     let lookupCount = Mutex(0)
     /// Released when the test ends, so hanging handlers finish and the server can shut down.
     let release = ReleaseSignal()
+    /// Signalled by the test to let `.held` lookups answer.
+    let hold = ReleaseSignal()
 
     func setMode(_ mode: Mode) { self.mode.withLock { $0 = mode } }
     func setKnown(_ ids: Set<String>) { self.known.withLock { $0 = ids } }
@@ -53,7 +57,8 @@ final class StandInCodebase: Sendable {
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"found\": [tru")))
             case .wrongShape:
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"items\": []}")))
-            case .normal:
+            case .held, .normal:
+                if self.mode.withLock({ $0 }) == .held { await self.hold.wait() }
                 let ask = try await request.decode(as: ChunkLookupRequest.self, context: context)
                 let known = self.known.withLock { $0 }
                 let answer = ChunkLookupResponse(found: ask.chunkIDs.filter(known.contains), missing: ask.chunkIDs.filter { !known.contains($0) })
