@@ -12,7 +12,9 @@ let package = Package(
     products: [
         .executable(name: "codebase-mcp", targets: ["CodebaseServer"]),
         .executable(name: "workflow-mcp", targets: ["WorkflowServer"]),
+        .executable(name: "harness", targets: ["Harness"]),
         .library(name: "ServiceClient", targets: ["ServiceClient"]),
+        .library(name: "ServiceHarness", targets: ["ServiceHarness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -83,6 +85,40 @@ let package = Package(
             dependencies: [
                 "WorkflowService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Starts, stops, kills, pauses and restarts the real binaries; the fault proxy; the supervisor.
+        .target(
+            name: "ServiceHarness",
+            dependencies: [
+                "ServiceClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Harness",
+            dependencies: [
+                "ServiceHarness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ResilienceTests",
+            dependencies: [
+                "ServiceHarness",
+                "ServiceClient",
+                // Not imported: listed so that `swift test` builds both binaries the suite runs.
+                "WorkflowServer",
+                "CodebaseServer",
             ],
             swiftSettings: swiftSettings
         ),

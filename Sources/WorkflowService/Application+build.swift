@@ -32,7 +32,7 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(75))),
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "workflow-mcp"),
-        services: [peer],
+        services: ParentWatchdog.isRequested ? [peer, ParentWatchdog(logger: logger)] : [peer],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             // One line on stdout that launchers and tests wait for.
