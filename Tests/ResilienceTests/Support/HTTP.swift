@@ -21,15 +21,32 @@ struct Reply: Sendable, CustomStringConvertible {
 
 /// Plain HTTP calls from the test process to the servers.
 enum HTTP {
-    static func send(_ method: HTTPMethod, _ url: String, json: String? = nil, timeout: Duration = .seconds(10)) async throws -> Reply {
+    /// Like the services' own client: a refused connection fails at once instead of being retried until the
+    /// connect timeout. Lives as long as the test process.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(1))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// - Parameter fresh: use a new connection (and close it afterwards) rather than a pooled one.
+    static func send(
+        _ method: HTTPMethod,
+        _ url: String,
+        json: String? = nil,
+        timeout: Duration = .seconds(10),
+        fresh: Bool = false
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        if fresh { request.headers.add(name: "Connection", value: "close") }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: json))
         }
         let started = ContinuousClock.now
-        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.inSeconds * 1e9)))
+        let response = try await self.client.execute(request, timeout: .nanoseconds(Int64(timeout.inSeconds * 1e9)))
         let body = try await response.body.collect(upTo: 16 << 20)
         return Reply(status: Int(response.status.code), body: Data(body.readableBytesView), elapsed: started.duration(to: .now))
     }
