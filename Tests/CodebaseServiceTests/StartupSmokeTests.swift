@@ -1,0 +1,38 @@
+import Foundation
+import HummingbirdTesting
+import Logging
+import NIOCore
+import ServiceClient
+import Testing
+
+@testable import CodebaseService
+
+@Suite("codebase-mcp starts alone")
+struct StartupSmokeTests {
+    @Test("GET /health answers 200 degraded with workflow-mcp down, naming the dependency")
+    func degradedWithPeerDown() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cb-smoke-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = CodebaseConfiguration(
+            port: 0,
+            databasePath: directory.appendingPathComponent("c.sqlite").path,
+            workflowURL: "http://127.0.0.1:1"
+        )
+        configuration.logLevel = .error
+        let app = try await buildApplication(configuration)
+        try await app.test(.live) { client in
+            var health: HealthResponse?
+            for _ in 0..<200 {
+                let response = try await client.execute(uri: "/health", method: .get)
+                #expect(response.status == .ok)
+                health = try ContractCoding.makeDecoder().decode(HealthResponse.self, from: Data(response.body.readableBytesView))
+                if health?.dependencies["workflow-mcp"]?.status == .unreachable { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let answer = try #require(health)
+            #expect(answer.service == "codebase-mcp")
+            #expect(answer.status == "degraded")
+            #expect(answer.dependencies["workflow-mcp"]?.status == .unreachable)
+        }
+    }
+}
