@@ -2,28 +2,63 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import Prometheus
 import ServiceClient
+import ServiceLifecycle
 
-/// The composition root of codebase-mcp: opens the database, connects to workflow-mcp, and wires the routes.
-/// The `codebase-mcp` executable and the tests both call it.
+/// The composition root of codebase-mcp: opens the database, connects to workflow-mcp, wires the routes, and adds
+/// the background indexer. The `codebase-mcp` executable and the tests both call it.
 public func buildApplication(_ configuration: CodebaseConfiguration) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "codebase-mcp")
     logger.logLevel = configuration.logLevel
     let startedAt = ContinuousClock.now
 
+    let repositories = try resolveRepositories(configuration.repositories)
     let database = try openDatabase(path: configuration.databasePath)
-    let peer = PeerConnection(peerName: "workflow-mcp", configuration: configuration.peer, logger: logger)
+    let store = try GRDBChunkStore(writer: database)
+    let repositoryIDs = try await store.registerRepositories(repositories)
 
-    let router = Router(context: CodebaseRequestContext.self)
+    // One registry per application: tests build many applications in one process.
+    let registry = PrometheusCollectorRegistry()
+    let metrics = PrometheusMetricsFactory(registry: registry)
+    let peer = PeerConnection(peerName: "workflow-mcp", configuration: configuration.peer, logger: logger, metricsFactory: metrics)
+    let linkedWorkItems = LinkedWorkItemsProvider(client: WorkflowClient(connection: peer, deadlines: configuration.deadlines))
+
+    let generation = IndexGeneration()
+    let search = SearchService(
+        store: store,
+        cache: SingleFlightCache(configuration: configuration.searchCache, logger: logger),
+        generation: generation,
+        contextLines: configuration.contextLines
+    )
+    let jobs = IndexJobQueue()
+    let indexing = IndexingService(
+        queue: jobs,
+        indexer: RepositoryIndexer(store: store, generation: generation, configuration: configuration.indexer, logger: logger),
+        repositories: repositories,
+        repositoryIDs: repositoryIDs,
+        indexOnStartup: configuration.indexOnStartup,
+        logger: logger
+    )
+
+    let router = Router(context: CodebaseRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: RequestMetricsMiddleware(factory: metrics))
+    router.add(middleware: ErrorMiddleware())
     HealthController(database: database, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
         .addRoutes(to: router)
+    MetricsController(registry: registry).addRoutes(to: router)
+    SearchController(search: search, linkedWorkItems: linkedWorkItems).addRoutes(to: router)
+    ChunkController(store: store, linkedWorkItems: linkedWorkItems, contextLines: configuration.contextLines).addRoutes(to: router)
+    IndexController(queue: jobs, repositories: repositories).addRoutes(to: router)
 
+    var services: [any Service] = [peer, indexing]
+    if ParentWatchdog.isRequested { services.append(ParentWatchdog(logger: logger)) }
     let host = configuration.host
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(75))),
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout.inMilliseconds)))),
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "codebase-mcp"),
-        services: [peer],
+        services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             // One line on stdout that launchers and tests wait for.
@@ -41,4 +76,34 @@ func openDatabase(path: String) throws -> DatabasePool {
     configuration.foreignKeysEnabled = true
     configuration.busyMode = .timeout(5)
     return try DatabasePool(path: path, configuration: configuration)
+}
+
+/// Each `--repo` directory as a configured repository named after its last path component. Two repositories with the
+/// same name would make `file_path` and chunk ids ambiguous, so that is refused at start-up.
+func resolveRepositories(_ paths: [String]) throws -> [ConfiguredRepository] {
+    var repositories: [ConfiguredRepository] = []
+    for path in paths where !path.isEmpty {
+        guard let root = RepositoryScanner.realPath(path) else { throw ConfigurationError("repository directory '\(path)' does not exist") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigurationError("repository path '\(path)' is not a directory")
+        }
+        guard root != "/" else { throw ConfigurationError("the file system root cannot be a repository") }
+        let name = URL(fileURLWithPath: root).lastPathComponent
+        if repositories.contains(where: { $0.root == root }) { continue }
+        if let clash = repositories.first(where: { $0.name == name }) {
+            throw ConfigurationError("repositories '\(clash.root)' and '\(root)' share the name '\(name)'; rename or link one of them")
+        }
+        repositories.append(ConfiguredRepository(name: name, root: root))
+    }
+    return repositories
+}
+
+/// A start-up setting that cannot work.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
 }

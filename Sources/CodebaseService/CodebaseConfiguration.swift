@@ -10,12 +10,22 @@ public struct CodebaseConfiguration: Sendable {
     public var databasePath: String = "codebase.sqlite"
     /// workflow-mcp endpoints, comma-separated, best first.
     public var workflowURL: String = "http://127.0.0.1:8010"
-    /// Repository directories to index; only these may be indexed.
+    /// Repository directories to index; only these may be indexed. Each is known by its directory's name.
     public var repositories: [String] = []
     public var logLevel: Logger.Level = .info
     /// The peer connection's settings (deadlines, retries, breaker, health checks).
     public var peer: PeerConnectionConfiguration
     public var deadlines = PeerDeadlines()
+    /// File size cap, chunk sizes, batch size, progress interval.
+    public var indexer = IndexerConfiguration()
+    /// Index every repository in the background at start-up.
+    public var indexOnStartup = true
+    /// Lines of `context_before` and `context_after`.
+    public var contextLines = 3
+    /// The search-result cache (capacity, time-to-live).
+    public var searchCache = SingleFlightCacheConfiguration()
+    /// How long an idle keep-alive connection stays open.
+    public var idleTimeout: Duration = .seconds(75)
 
     public init(host: String = "127.0.0.1", port: Int = 8020, databasePath: String = "codebase.sqlite", workflowURL: String = "http://127.0.0.1:8010") {
         self.host = host

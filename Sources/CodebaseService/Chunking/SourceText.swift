@@ -1,0 +1,75 @@
+/// A file's text as UTF-8 bytes with its line boundaries. Lines end at `\n`; a `\r\n` file is read as `\n`.
+struct SourceText: Sendable {
+    /// Valid UTF-8, with `\r\n` already turned into `\n`.
+    let bytes: [UInt8]
+    /// The byte offset where each line starts.
+    let lineStarts: [Int]
+    /// The byte offset just past each line's last byte, excluding its `\n`.
+    let lineEnds: [Int]
+
+    var lineCount: Int { self.lineStarts.count }
+
+    /// Reads raw file bytes: invalid UTF-8 is replaced (U+FFFD), `\r\n` becomes `\n`.
+    init(fileBytes: [UInt8]) {
+        // Decoding validates in one pass and repairs what is not UTF-8, so every later slice is valid text.
+        var bytes = Array(String(decoding: fileBytes, as: UTF8.self).utf8)
+        if bytes.contains(UInt8(ascii: "\r")) { bytes = Self.normalizingLineEnds(bytes) }
+        self.init(normalized: bytes)
+    }
+
+    /// `bytes` must be valid UTF-8 with `\n` line ends.
+    init(normalized bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts: [Int] = []
+        var ends: [Int] = []
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        ends.reserveCapacity(bytes.count / 32 + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: "\n") {
+                starts.append(start)
+                ends.append(index)
+                start = index + 1
+            }
+            // The last line has no `\n`; an empty remainder after a final `\n` is no line.
+            if start < buffer.count {
+                starts.append(start)
+                ends.append(buffer.count)
+            }
+        }
+        self.lineStarts = starts
+        self.lineEnds = ends
+    }
+
+    /// The bytes of lines `first...last`, joined by their `\n`s, without the last one's `\n`.
+    func byteRange(lines first: Int, _ last: Int) -> Range<Int> {
+        self.lineStarts[first]..<self.lineEnds[last]
+    }
+
+    /// The text of lines `first...last`.
+    func text(lines first: Int, _ last: Int) -> String {
+        let range = self.byteRange(lines: first, last)
+        return self.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+
+    /// The size in bytes of lines `first...last` including the `\n`s between them.
+    func byteCount(lines first: Int, _ last: Int) -> Int {
+        self.lineEnds[last] - self.lineStarts[first]
+    }
+
+    private static func normalizingLineEnds(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+                index += 1
+                continue
+            }
+            output.append(byte)
+            index += 1
+        }
+        return output
+    }
+}

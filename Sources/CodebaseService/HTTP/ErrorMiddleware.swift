@@ -1,0 +1,65 @@
+import Hummingbird
+import Logging
+import ServiceClient
+
+/// Turns every error into the contract's error body: domain errors as they are, the framework's own errors mapped to
+/// the contract's codes, anything else logged and answered as a plain `internal_error`. Nothing answers an empty 500.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            throw Self.translate(status: error.status, message: error.body)
+        } catch let error as any HTTPResponseError {
+            // The framework's own errors, such as a body over the cap (`NIOTooManyBytesError`).
+            throw Self.translate(status: error.status, message: nil)
+        } catch {
+            context.logger.error(
+                "unhandled error",
+                metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)", "method": "\(request.method)"]
+            )
+            throw APIError.internalError
+        }
+    }
+
+    static func translate(status: HTTPResponse.Status, message: String?) -> APIError {
+        switch status {
+        case .notFound:
+            return APIError(.notFound, ErrorCode.notFound, "No such route. The routes are listed in the API reference (docs/codebase.md).")
+        case .contentTooLarge:
+            return APIError(.contentTooLarge, ErrorCode.payloadTooLarge, "The request body is larger than the 2 MiB this service accepts.")
+        case .methodNotAllowed:
+            return APIError(.methodNotAllowed, ErrorCode.methodNotAllowed, message ?? "Method not allowed on this route.")
+        case .badRequest:
+            return APIError(.badRequest, ErrorCode.invalidRequest, message ?? "The request is malformed.", details: ["field": "body"])
+        default:
+            if status.code < 500 {
+                return APIError(status, ErrorCode.invalidRequest, message ?? status.reasonPhrase, details: ["field": "body"])
+            }
+            return APIError.internalError
+        }
+    }
+}
+
+extension Router {
+    /// Answers 405 `method_not_allowed` for every method on `path` that no route serves. Without this, the router
+    /// answers an unknown method on a known path with 404, which would send a client looking for the wrong mistake.
+    func refuseOtherMethods(on path: RouterPath, allowing allowed: [HTTPRequest.Method]) {
+        var all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options]
+        // HEAD is generated for GET routes.
+        if !allowed.contains(.get) { all.append(.head) }
+        let allowedList = allowed.map(\.rawValue).joined(separator: ", ")
+        for method in all where !allowed.contains(method) {
+            self.on(path, method: method) { _, _ -> Response in
+                throw APIError(
+                    .methodNotAllowed,
+                    ErrorCode.methodNotAllowed,
+                    "\(method.rawValue) is not allowed on this route; allowed: \(allowedList).",
+                    details: ["allowed": .array(allowed.map { .string($0.rawValue) })]
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Crypto
+
+/// One chunk ready to store: its id, its text and its search columns.
+struct PreparedChunk: Sendable {
+    let id: ChunkID
+    let content: String
+    /// 1-based, inclusive.
+    let startLine: Int
+    let endLine: Int
+    let symbols: String
+    let subwords: String
+}
+
+/// One file ready to store.
+struct PreparedFile: Sendable {
+    let path: String
+    let language: String
+    let fileExtension: String
+    let contentHash: [UInt8]
+    let size: Int
+    let lineCount: Int
+    let pathColumn: String
+    let chunks: [PreparedChunk]
+}
+
+/// What reading one scanned file gave.
+enum FileOutcome: Sendable {
+    /// New or changed: store these chunks.
+    case changed(PreparedFile)
+    /// Same content hash as stored: nothing to do.
+    case unchanged(path: String)
+    /// Binary or unreadable now: drop it from the index if it was there.
+    case skipped(path: String, reason: String)
+}
+
+/// Reads, hashes and chunks files. Pure apart from reading the file, so many run in parallel.
+struct FilePreparer: Sendable {
+    let repository: String
+    let chunker: Chunker
+    let maxFileBytes: Int
+
+    /// Reads `file`; `storedHash` is the hash the index holds for it, and `force` re-chunks even when it matches.
+    func prepare(_ file: ScannedFile, storedHash: [UInt8]?, force: Bool) -> FileOutcome {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileReader.read(file.absolutePath, limit: self.maxFileBytes)
+        } catch {
+            return .skipped(path: file.path, reason: "unreadable or too large")
+        }
+        if FileReader.looksBinary(bytes) { return .skipped(path: file.path, reason: "binary") }
+        let hash = Array(SHA256.hash(data: bytes))
+        if !force, let storedHash, storedHash == hash { return .unchanged(path: file.path) }
+        return .changed(self.prepare(path: file.path, bytes: bytes, hash: hash))
+    }
+
+    /// Chunks the text of one file.
+    func prepare(path: String, bytes: [UInt8], hash: [UInt8]) -> PreparedFile {
+        let source = SourceText(fileBytes: bytes)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let firstLine: Substring? =
+            source.lineCount > 0 ? Substring(String(decoding: source.bytes[source.byteRange(lines: 0, 0)].prefix(200), as: UTF8.self)) : nil
+        let language = Language.detect(fileName: name, firstLine: firstLine)
+        let lines = LineAnalyzer.analyze(source, family: language.family, language: language.name)
+        let detector = DeclarationDetector(language: language)
+        var declarations = [Declaration?](repeating: nil, count: source.lineCount)
+        if language.family != .text {
+            source.bytes.withUnsafeBufferPointer { buffer in
+                for index in 0..<source.lineCount where !lines[index].isBlank && lines[index].start == .code {
+                    declarations[index] = detector.detect(
+                        buffer, from: lines[index].contentStart, to: source.lineEnds[index], indent: lines[index].indent)
+                }
+            }
+        }
+        let spans = self.chunker.spans(source, lines: lines, declarations: declarations, language: language)
+
+        var occurrences: [ArraySlice<UInt8>: Int] = [:]
+        var chunks: [PreparedChunk] = []
+        chunks.reserveCapacity(spans.count)
+        for span in spans {
+            let range = source.byteRange(lines: span.first, span.last)
+            let text = source.bytes[range]
+            let occurrence = occurrences[text, default: 0]
+            occurrences[text] = occurrence + 1
+            let names = (span.first...span.last).compactMap { declarations[$0]?.name }
+            chunks.append(
+                PreparedChunk(
+                    id: ChunkID(repository: self.repository, path: path, occurrence: occurrence, text: text),
+                    content: String(decoding: text, as: UTF8.self),
+                    startLine: span.first + 1,
+                    endLine: span.last + 1,
+                    symbols: SearchDocument.symbolsColumn(names),
+                    subwords: CodeTokens.splitDocument(text)
+                )
+            )
+        }
+        return PreparedFile(
+            path: path,
+            language: language.name,
+            fileExtension: Language.fileExtension(of: name),
+            contentHash: hash,
+            size: bytes.count,
+            lineCount: source.lineCount,
+            pathColumn: SearchDocument.pathColumn(path),
+            chunks: chunks
+        )
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import ServiceClient
+
+/// What one index job covers.
+struct IndexScope: Sendable, Hashable {
+    /// Repository names, sorted.
+    let repositories: [String]
+    let force: Bool
+}
+
+/// The index jobs: at most one runs at a time, the others wait in order. A request joins a job that has not started
+/// yet and covers the same scope, because that job will read the files after the request arrived. It never joins a
+/// running job, which may have read some files before: it queues behind it. So a job's completion always reflects
+/// the files as they were when every request it answers arrived.
+actor IndexJobQueue {
+    private struct Record {
+        var job: IndexJob
+        let scope: IndexScope
+        var waiters: [CheckedContinuation<IndexJob, Never>] = []
+        var startedAt: ContinuousClock.Instant?
+    }
+
+    private var records: [String: Record] = [:]
+    private var pending: [String] = []
+    private var running: String?
+    /// Finished job ids, oldest first, for retention.
+    private var finished: [String] = []
+    private let retention: Int
+    private let wakeUp: AsyncStream<Void>.Continuation
+    /// Yields whenever a job is queued; the worker drains the queue on each.
+    nonisolated let signals: AsyncStream<Void>
+
+    init(retention: Int = 500) {
+        self.retention = retention
+        (self.signals, self.wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Queues a job for `scope`, or joins a queued one with the same scope.
+    func submit(_ scope: IndexScope) -> IndexJob {
+        if let joined = self.pending.first(where: { self.records[$0]?.scope == scope }), let record = self.records[joined] {
+            return record.job
+        }
+        let id = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let job = IndexJob(jobID: id, status: .pending, repository: scope.repositories.count == 1 ? scope.repositories[0] : nil)
+        self.records[id] = Record(job: job, scope: scope)
+        self.pending.append(id)
+        self.wakeUp.yield()
+        return job
+    }
+
+    /// The job as it stands, with the time it has run so far.
+    func job(_ id: String) -> IndexJob? {
+        guard let record = self.records[id] else { return nil }
+        var job = record.job
+        if job.status == .running, let startedAt = record.startedAt {
+            job.durationMS = startedAt.duration(to: .now).inMilliseconds.rounded()
+        }
+        return job
+    }
+
+    /// Suspends until the job has completed or failed.
+    func waitForCompletion(_ id: String) async -> IndexJob? {
+        guard let record = self.records[id] else { return nil }
+        if record.job.status == .completed || record.job.status == .failed { return record.job }
+        return await withCheckedContinuation { continuation in
+            self.records[id]?.waiters.append(continuation)
+        }
+    }
+
+    /// Marks the next queued job running and hands it to the worker.
+    func startNext() -> (id: String, scope: IndexScope)? {
+        guard self.running == nil, !self.pending.isEmpty else { return nil }
+        let id = self.pending.removeFirst()
+        guard var record = self.records[id] else { return nil }
+        record.job.status = .running
+        record.startedAt = .now
+        self.records[id] = record
+        self.running = id
+        return (id, record.scope)
+    }
+
+    /// Records the running job's counters.
+    func update(_ id: String, counters: IndexCounters) {
+        guard var record = self.records[id] else { return }
+        record.job.filesScanned = counters.filesScanned
+        record.job.filesChanged = counters.filesChanged
+        record.job.chunksAdded = counters.chunksAdded
+        record.job.chunksRemoved = counters.chunksRemoved
+        self.records[id] = record
+    }
+
+    /// Ends the running job and wakes whoever waits on it.
+    func finish(_ id: String, counters: IndexCounters, error: String?) {
+        self.update(id, counters: counters)
+        guard var record = self.records[id] else { return }
+        record.job.status = error == nil ? .completed : .failed
+        record.job.errorMessage = error
+        record.job.durationMS = (record.startedAt?.duration(to: .now).inMilliseconds ?? 0).rounded()
+        let waiters = record.waiters
+        record.waiters = []
+        self.records[id] = record
+        if self.running == id { self.running = nil }
+        self.retire(id)
+        for waiter in waiters { waiter.resume(returning: record.job) }
+    }
+
+    /// Fails every queued job, when the worker stops for good.
+    func failPending(reason: String) {
+        for id in self.pending {
+            self.finish(id, counters: IndexCounters(), error: reason)
+        }
+        self.pending.removeAll()
+    }
+
+    private func retire(_ id: String) {
+        self.finished.append(id)
+        while self.finished.count > self.retention {
+            self.records.removeValue(forKey: self.finished.removeFirst())
+        }
+    }
+}

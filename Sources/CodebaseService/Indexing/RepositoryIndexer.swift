@@ -1,0 +1,195 @@
+import Foundation
+import Logging
+import ServiceClient
+
+/// Settings of the indexer.
+public struct IndexerConfiguration: Sendable {
+    /// Files larger than this are not indexed.
+    public var maxFileBytes: Int = 1024 * 1024
+    public var chunker = ChunkerConfiguration()
+    /// Files per write transaction: large transactions are what make SQLite fast.
+    public var batchFiles: Int = 256
+    /// How often a running job logs its progress.
+    public var progressInterval: Duration = .seconds(2)
+    /// Parallel file readers and chunkers; the writer is SQLite's own thread.
+    public var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init() {}
+}
+
+/// The counters of an index run.
+struct IndexCounters: Sendable, Equatable {
+    var filesScanned = 0
+    var filesChanged = 0
+    var chunksAdded = 0
+    var chunksRemoved = 0
+    var bytesRead = 0
+    /// Files found by the scan that are not indexed (binary, unreadable).
+    var filesSkipped = 0
+
+    static func + (lhs: IndexCounters, rhs: IndexCounters) -> IndexCounters {
+        IndexCounters(
+            filesScanned: lhs.filesScanned + rhs.filesScanned,
+            filesChanged: lhs.filesChanged + rhs.filesChanged,
+            chunksAdded: lhs.chunksAdded + rhs.chunksAdded,
+            chunksRemoved: lhs.chunksRemoved + rhs.chunksRemoved,
+            bytesRead: lhs.bytesRead + rhs.bytesRead,
+            filesSkipped: lhs.filesSkipped + rhs.filesSkipped
+        )
+    }
+}
+
+/// Brings one repository's index up to date with its files: scan, then read, hash and chunk files in parallel while
+/// the previous batch is written, then drop what is gone. Only files whose content hash changed are re-chunked
+/// (all of them with `force`), and only chunks whose id changed are written.
+struct RepositoryIndexer: Sendable {
+    let store: any ChunkStore
+    let generation: IndexGeneration
+    let configuration: IndexerConfiguration
+    let logger: Logger
+
+    func index(
+        _ repository: ConfiguredRepository,
+        repositoryID: Int64,
+        force: Bool,
+        progress: @escaping @Sendable (IndexCounters) async -> Void
+    ) async throws -> IndexCounters {
+        let started = ContinuousClock.now
+        let scanner = RepositoryScanner(maxFileBytes: self.configuration.maxFileBytes)
+        let scan = try scanner.scan(root: repository.root)
+        let stored = try await self.store.fileHashes(repositoryID: repositoryID)
+        let preparer = FilePreparer(
+            repository: repository.name,
+            chunker: Chunker(configuration: self.configuration.chunker),
+            maxFileBytes: self.configuration.maxFileBytes
+        )
+        self.logger.info(
+            "indexing started",
+            metadata: [
+                "repository": "\(repository.name)", "files": "\(scan.files.count)", "ignored": "\(scan.ignored)",
+                "too_large": "\(scan.tooLarge)", "binary_by_name": "\(scan.binaryByName)", "links_skipped": "\(scan.linksSkipped)",
+                "force": "\(force)",
+            ]
+        )
+
+        var counters = IndexCounters()
+        var indexedPaths = Set<String>()
+        var lastReport = started
+        let batches = stride(from: 0, to: scan.files.count, by: max(1, self.configuration.batchFiles)).map {
+            Array(scan.files[$0..<min($0 + self.configuration.batchFiles, scan.files.count)])
+        }
+        var prepared = batches.isEmpty ? nil : await self.prepare(batches[0], preparer: preparer, stored: stored, force: force, repositoryID: repositoryID)
+        var position = 0
+        while let current = prepared {
+            try Task.checkCancellation()
+            position += 1
+            // Read and chunk the next batch while this one is written.
+            async let upcoming =
+                position < batches.count
+                ? self.prepare(batches[position], preparer: preparer, stored: stored, force: force, repositoryID: repositoryID) : nil
+            let outcome = try await self.store.apply(current.batch)
+            if outcome.changedAnything { self.generation.advance() }
+            counters.filesScanned += current.files
+            counters.filesChanged += current.batch.changed.count + current.batch.removedPaths.count
+            counters.chunksAdded += outcome.chunksAdded
+            counters.chunksRemoved += outcome.chunksRemoved
+            counters.bytesRead += current.bytes
+            counters.filesSkipped += current.skipped
+            indexedPaths.formUnion(current.indexedPaths)
+            await progress(counters)
+            let now = ContinuousClock.now
+            if lastReport.duration(to: now) >= self.configuration.progressInterval {
+                lastReport = now
+                self.logProgress(repository, counters, total: scan.files.count, since: started)
+            }
+            prepared = await upcoming
+        }
+
+        // Files gone from disk, now ignored, too large or binary leave the index.
+        let gone = stored.keys.filter { !indexedPaths.contains($0) }.sorted()
+        if !gone.isEmpty {
+            try Task.checkCancellation()
+            let outcome = try await self.store.apply(IndexBatch(repositoryID: repositoryID, removedPaths: gone))
+            if outcome.changedAnything { self.generation.advance() }
+            counters.filesChanged += gone.count
+            counters.chunksRemoved += outcome.chunksRemoved
+            await progress(counters)
+        }
+        self.logSummary(repository, counters, since: started)
+        return counters
+    }
+
+    private struct PreparedBatch: Sendable {
+        var batch: IndexBatch
+        var files = 0
+        var bytes = 0
+        var skipped = 0
+        var indexedPaths: [String] = []
+    }
+
+    /// Reads, hashes and chunks `files` on the worker tasks. Paths that turned binary or unreadable are removed.
+    private func prepare(
+        _ files: [ScannedFile], preparer: FilePreparer, stored: [String: [UInt8]], force: Bool, repositoryID: Int64
+    ) async -> PreparedBatch {
+        let workers = max(1, min(self.configuration.workers, files.count))
+        let outcomes = await withTaskGroup(of: [FileOutcome].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var outcomes: [FileOutcome] = []
+                    for index in stride(from: worker, to: files.count, by: workers) {
+                        let file = files[index]
+                        outcomes.append(preparer.prepare(file, storedHash: stored[file.path], force: force))
+                        // Indexing shares the cooperative pool with request handlers: let them in between files.
+                        await Task.yield()
+                    }
+                    return outcomes
+                }
+            }
+            var all: [FileOutcome] = []
+            for await outcomes in group { all.append(contentsOf: outcomes) }
+            return all
+        }
+        var result = PreparedBatch(batch: IndexBatch(repositoryID: repositoryID))
+        result.files = files.count
+        for outcome in outcomes {
+            switch outcome {
+            case .changed(let file):
+                result.batch.changed.append(file)
+                result.bytes += file.size
+                result.indexedPaths.append(file.path)
+            case .unchanged(let path):
+                result.indexedPaths.append(path)
+            case .skipped(let path, _):
+                result.skipped += 1
+                if stored[path] != nil { result.batch.removedPaths.append(path) }
+            }
+        }
+        return result
+    }
+
+    private func logProgress(_ repository: ConfiguredRepository, _ counters: IndexCounters, total: Int, since started: ContinuousClock.Instant) {
+        let seconds = max(started.duration(to: .now).inSeconds, 0.001)
+        self.logger.info(
+            "indexing progress",
+            metadata: [
+                "repository": "\(repository.name)", "files_done": "\(counters.filesScanned)", "files_total": "\(total)",
+                "files_per_second": "\(Int((Double(counters.filesScanned) / seconds).rounded()))",
+            ]
+        )
+    }
+
+    private func logSummary(_ repository: ConfiguredRepository, _ counters: IndexCounters, since started: ContinuousClock.Instant) {
+        let seconds = max(started.duration(to: .now).inSeconds, 0.001)
+        let megabytes = Double(counters.bytesRead) / 1_000_000
+        self.logger.info(
+            "indexing finished",
+            metadata: [
+                "repository": "\(repository.name)", "files_scanned": "\(counters.filesScanned)", "files_changed": "\(counters.filesChanged)",
+                "files_skipped": "\(counters.filesSkipped)", "chunks_added": "\(counters.chunksAdded)",
+                "chunks_removed": "\(counters.chunksRemoved)", "seconds": "\(String(format: "%.2f", seconds))",
+                "files_per_second": "\(Int((Double(counters.filesScanned) / seconds).rounded()))",
+                "megabytes_per_second": "\(String(format: "%.1f", megabytes / seconds))",
+            ]
+        )
+    }
+}

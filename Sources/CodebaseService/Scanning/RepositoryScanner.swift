@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file the scanner found to index: its path relative to the repository root, `/`-separated.
+struct ScannedFile: Sendable, Hashable {
+    let path: String
+    let absolutePath: String
+    let size: Int
+}
+
+/// What one scan found and what it passed over, for logs and job reports.
+struct ScanResult: Sendable {
+    var files: [ScannedFile] = []
+    var ignored = 0
+    var tooLarge = 0
+    var binaryByName = 0
+    var linksSkipped = 0
+    var unreadable = 0
+}
+
+/// Walks a repository: honours `.gitignore` files (root and nested) and `.git/info/exclude`, always skips VCS,
+/// build and dependency folders, files over the size cap, files whose extension says binary, and symbolic links that
+/// leave the repository or point at directories. Entries are visited in byte order of their names, so a scan is
+/// deterministic.
+struct RepositoryScanner: Sendable {
+    /// Folders never indexed, whatever `.gitignore` says.
+    static let skippedDirectories: Set<String> = [
+        ".git", ".hg", ".svn", ".bzr", ".build", ".swiftpm", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache",
+        ".ruff_cache", ".tox", ".venv", ".gradle", ".idea", ".vscode", ".next", ".nuxt", ".cache", ".terraform",
+        "DerivedData", "Pods", ".eggs",
+    ]
+
+    /// Extensions of files that are binary whatever their first bytes hold; not even read.
+    static let binaryExtensions: Set<String> = [
+        "png", "jpg", "jpeg", "gif", "bmp", "ico", "icns", "webp", "tif", "tiff", "psd", "pdf", "zip", "gz", "tgz", "bz2",
+        "xz", "zst", "7z", "rar", "tar", "jar", "war", "class", "o", "a", "so", "dylib", "dll", "exe", "bin", "pyc", "pyo",
+        "pyd", "whl", "egg", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "m4a", "mov", "avi", "mkv", "wav", "flac",
+        "ogg", "webm", "sqlite", "sqlite3", "db", "npy", "npz", "pkl", "pickle", "parquet", "wasm", "dat", "DS_Store",
+    ]
+
+    let maxFileBytes: Int
+
+    /// Scans the directory at `root`, which must be an absolute, symlink-free path.
+    func scan(root: String) throws(ScanError) -> ScanResult {
+        var info = stat()
+        guard stat(root, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw ScanError.notADirectory(root)
+        }
+        var result = ScanResult()
+        var stack = IgnoreStack()
+        stack = stack.adding(Self.loadIgnoreFile(at: root + "/.git/info/exclude", directory: ""))
+        stack = stack.adding(Self.loadIgnoreFile(at: root + "/.gitignore", directory: ""))
+        self.walk(root: root, directory: "", absolute: root, ignores: stack, into: &result)
+        return result
+    }
+
+    private func walk(root: String, directory: String, absolute: String, ignores: IgnoreStack, into result: inout ScanResult) {
+        guard let handle = opendir(absolute) else {
+            result.unreadable += 1
+            return
+        }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        closedir(handle)
+        names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+
+        for name in names {
+            let path = directory.isEmpty ? name : directory + "/" + name
+            let absolutePath = absolute + "/" + name
+            var info = stat()
+            guard lstat(absolutePath, &info) == 0 else {
+                result.unreadable += 1
+                continue
+            }
+            var kind = info.st_mode & S_IFMT
+            if kind == S_IFLNK {
+                // A link is followed only to a file inside the repository; directory links could loop or duplicate.
+                guard let target = Self.realPath(absolutePath), target.hasPrefix(root + "/"), stat(target, &info) == 0,
+                    (info.st_mode & S_IFMT) == S_IFREG
+                else {
+                    result.linksSkipped += 1
+                    continue
+                }
+                kind = S_IFREG
+            }
+            if kind == S_IFDIR {
+                if Self.skippedDirectories.contains(name) || ignores.isIgnored(path: path, name: name, isDirectory: true) {
+                    result.ignored += 1
+                    continue
+                }
+                let nested = ignores.adding(Self.loadIgnoreFile(at: absolutePath + "/.gitignore", directory: path))
+                self.walk(root: root, directory: path, absolute: absolutePath, ignores: nested, into: &result)
+            } else if kind == S_IFREG {
+                if ignores.isIgnored(path: path, name: name, isDirectory: false) {
+                    result.ignored += 1
+                } else if Int(info.st_size) > self.maxFileBytes {
+                    result.tooLarge += 1
+                } else if Self.binaryExtensions.contains(Language.fileExtension(of: name)) {
+                    result.binaryByName += 1
+                } else {
+                    result.files.append(ScannedFile(path: path, absolutePath: absolutePath, size: Int(info.st_size)))
+                }
+            }
+        }
+    }
+
+    static func loadIgnoreFile(at path: String, directory: String) -> IgnoreFile? {
+        guard let bytes = try? FileReader.read(path, limit: 1 << 20) else { return nil }
+        return IgnoreFile(directory: directory, text: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The canonical absolute path, symbolic links resolved; `nil` when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
+
+/// Why a repository could not be scanned.
+enum ScanError: Error, Sendable, CustomStringConvertible {
+    case notADirectory(String)
+
+    var description: String {
+        switch self {
+        case .notADirectory(let path): "repository directory '\(path)' does not exist or is not a directory"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ServiceClient
+
+/// A validated search: the query, the filters and the number of results wanted.
+struct ValidatedSearch: Sendable, Hashable {
+    let query: SearchQuery
+    let filter: SearchFilter
+    let limit: Int
+}
+
+/// The key of a cached search answer: the index generation it was read at and everything that shapes the answer.
+struct SearchCacheKey: Sendable, Hashable {
+    let generation: UInt64
+    let search: ValidatedSearch
+}
+
+/// Runs searches against the store through the single-flight cache: concurrent identical searches cost one query,
+/// and a re-index (which advances the generation) makes every older entry unreachable.
+struct SearchService: Sendable {
+    let store: any ChunkStore
+    let cache: SingleFlightCache<SearchCacheKey, StoredSearchPage>
+    let generation: IndexGeneration
+    let contextLines: Int
+
+    func search(_ search: ValidatedSearch) async throws -> StoredSearchPage {
+        guard !search.query.isEmpty else { return StoredSearchPage(hits: [], totalCount: 0) }
+        let key = SearchCacheKey(generation: self.generation.current, search: search)
+        let store = self.store
+        let contextLines = self.contextLines
+        return try await self.cache.value(for: key) {
+            let all = try await store.search(match: search.query.matchAll, filter: search.filter, limit: search.limit, contextLines: contextLines)
+            guard all.totalCount == 0, search.query.terms.count > 1 else { return all }
+            // No chunk has every word: rank the chunks that have some of them.
+            return try await store.search(match: search.query.matchAny, filter: search.filter, limit: search.limit, contextLines: contextLines)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ServiceClient
+
+/// Checks a `SearchRequest` against the contract and normalizes its filters.
+enum SearchValidation {
+    static let defaultLimit = 10
+    static let limits = 1...50
+    static let queryLength = 1...1000
+
+    static func validate(_ request: SearchRequest) throws(APIError) -> ValidatedSearch {
+        let query = request.query
+        guard queryLength.contains(query.count) else {
+            throw .invalid(field: "query", "'query' must be 1 to 1000 characters long; it has \(query.count).")
+        }
+        guard query.contains(where: { !$0.isWhitespace }) else {
+            throw .invalid(field: "query", "'query' must contain something other than spaces.")
+        }
+        let limit = request.limit ?? defaultLimit
+        guard limits.contains(limit) else {
+            throw .invalid(field: "limit", "'limit' must be between 1 and 50; it is \(limit).")
+        }
+        return ValidatedSearch(
+            query: SearchQuery(query),
+            filter: SearchFilter(fileType: try fileType(request.fileType), directory: try directory(request.directory)),
+            limit: limit
+        )
+    }
+
+    /// An extension without its dot (`py`) or a language name (`python`), lowercased.
+    private static func fileType(_ value: String?) throws(APIError) -> String? {
+        guard let value else { return nil }
+        if value.hasPrefix(".") {
+            throw .invalid(field: "file_type", "'file_type' is an extension without its dot: \"\(value.dropFirst())\", not \"\(value)\".")
+        }
+        let allowed = value.utf8.allSatisfy { isIdentifierByte($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+        guard (1...32).contains(value.utf8.count), allowed else {
+            throw .invalid(field: "file_type", "'file_type' must be a file extension such as \"py\" or a language such as \"python\".")
+        }
+        return value.lowercased()
+    }
+
+    /// A directory relative to the repository root, as a prefix ending in `/`; `nil` for the root itself.
+    private static func directory(_ value: String?) throws(APIError) -> String? {
+        guard let value else { return nil }
+        guard !value.isEmpty, value.utf8.count <= 1000, !value.contains("\0"), !value.contains("\\") else {
+            throw .invalid(field: "directory", "'directory' must be a path relative to the repository root, such as \"src/\".")
+        }
+        var segments = value.split(separator: "/", omittingEmptySubsequences: true)
+        while segments.first == "." { segments.removeFirst() }
+        if segments.contains("..") || segments.contains(".") {
+            throw .invalid(field: "directory", "'directory' must not contain '.' or '..' segments.")
+        }
+        guard !segments.isEmpty else { return nil }
+        return segments.joined(separator: "/") + "/"
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Where indexed chunks live. The GRDB implementation is the only one in production; the protocol keeps the
+/// indexer and the routes independent of SQL.
+protocol ChunkStore: Sendable {
+    /// Records the configured repositories (name and root) and answers each one's id.
+    func registerRepositories(_ repositories: [ConfiguredRepository]) async throws -> [String: Int64]
+    /// The content hash of every indexed file of a repository, by path.
+    func fileHashes(repositoryID: Int64) async throws -> [String: [UInt8]]
+    /// Stores changed files and removes deleted ones, in one transaction.
+    func apply(_ batch: IndexBatch) async throws -> IndexBatchOutcome
+    /// The best `limit` chunks for an FTS5 `MATCH` expression, every match counted, with context lines.
+    func search(match: String, filter: SearchFilter, limit: Int, contextLines: Int) async throws -> StoredSearchPage
+    /// One chunk with context lines, or `nil`.
+    func chunk(id: ChunkID, contextLines: Int) async throws -> StoredChunk?
+    /// Which of `ids` exist, in one query.
+    func existingChunkIDs(_ ids: [ChunkID]) async throws -> Set<ChunkID>
+    /// Throws when the database cannot answer a trivial read.
+    func ping() async throws
+}
+
+/// A repository given on the command line: its name (the directory's last component) and canonical root.
+public struct ConfiguredRepository: Sendable, Hashable {
+    public let name: String
+    public let root: String
+
+    public init(name: String, root: String) {
+        self.name = name
+        self.root = root
+    }
+}
+
+/// One transaction's worth of index changes for one repository.
+struct IndexBatch: Sendable {
+    let repositoryID: Int64
+    var changed: [PreparedFile] = []
+    var removedPaths: [String] = []
+    var indexedAt = Date()
+
+    var isEmpty: Bool { self.changed.isEmpty && self.removedPaths.isEmpty }
+}
+
+/// What a batch changed.
+struct IndexBatchOutcome: Sendable, Equatable {
+    var chunksAdded = 0
+    var chunksRemoved = 0
+    /// Chunks whose text stayed but whose lines or symbols moved.
+    var chunksUpdated = 0
+
+    var changedAnything: Bool { self.chunksAdded + self.chunksRemoved + self.chunksUpdated > 0 }
+}
+
+/// Search filters, already validated.
+struct SearchFilter: Sendable, Hashable {
+    /// An extension without its dot, or a language name; lowercased.
+    var fileType: String?
+    /// A path prefix ending in `/`; `nil` for the whole repository.
+    var directory: String?
+}
+
+/// A stored chunk with its file, repository and context.
+struct StoredChunk: Sendable, Hashable {
+    let id: ChunkID
+    let filePath: String
+    let repository: String
+    let language: String
+    let content: String
+    let startLine: Int
+    let endLine: Int
+    let indexedAt: Date
+    var contextBefore: String = ""
+    var contextAfter: String = ""
+}
+
+/// One search hit: the chunk and its raw `bm25` score (negative; lower is better).
+struct StoredSearchHit: Sendable, Hashable {
+    let chunk: StoredChunk
+    let bm25: Double
+}
+
+/// The best hits of a search and the number of all matches.
+struct StoredSearchPage: Sendable, Hashable {
+    let hits: [StoredSearchHit]
+    let totalCount: Int
+}

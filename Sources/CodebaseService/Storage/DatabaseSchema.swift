@@ -1,0 +1,65 @@
+import GRDB
+
+/// The schema of codebase-mcp's database, only ever changed through named migrations.
+enum DatabaseSchema {
+    /// Bump when `CodeTokens` or `SearchDocument` change how columns are derived: the FTS table is then rebuilt
+    /// from the stored chunks at start-up, because FTS5 deletes need the exact column values that were inserted.
+    static let analyzerVersion = "1"
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 repositories, files and chunks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE repositories (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        root_path TEXT NOT NULL
+                    );
+                    CREATE TABLE files (
+                        id INTEGER PRIMARY KEY,
+                        repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+                        path TEXT NOT NULL,
+                        language TEXT NOT NULL,
+                        extension TEXT NOT NULL,
+                        content_hash BLOB NOT NULL,
+                        size INTEGER NOT NULL,
+                        line_count INTEGER NOT NULL,
+                        indexed_at REAL NOT NULL,
+                        UNIQUE (repository_id, path)
+                    );
+                    -- AUTOINCREMENT: a row id is never reused, so an FTS entry can never point at the wrong chunk.
+                    CREATE TABLE chunks (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        chunk_id BLOB NOT NULL UNIQUE,
+                        file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                        start_line INTEGER NOT NULL,
+                        end_line INTEGER NOT NULL,
+                        content TEXT NOT NULL,
+                        symbols TEXT NOT NULL,
+                        indexed_at REAL NOT NULL
+                    );
+                    CREATE INDEX chunks_by_file ON chunks (file_id, start_line);
+                    """
+            )
+        }
+        migrator.registerMigration("v1 chunk full-text index") { db in
+            // Contentless: the text lives once, in `chunks`. `_` is a token character so `py_scanstring` is one
+            // token; its parts go to `subwords`.
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE chunk_fts USING fts5(
+                        path, symbols, content, subwords,
+                        content = '',
+                        tokenize = "unicode61 remove_diacritics 2 tokenchars '_'"
+                    )
+                    """
+            )
+        }
+        migrator.registerMigration("v1 settings") { db in
+            try db.execute(sql: "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('analyzer_version', ?)", arguments: [analyzerVersion])
+        }
+        return migrator
+    }
+}

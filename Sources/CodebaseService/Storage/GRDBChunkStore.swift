@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+
+/// The SQLite store: `repositories`, `files`, `chunks`, and the contentless FTS5 table `chunk_fts` whose row ids are
+/// the chunks' row ids.
+struct GRDBChunkStore: ChunkStore {
+    let writer: any DatabaseWriter
+
+    /// Migrates the schema and rebuilds the FTS table when the analyzer changed since it was built.
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try DatabaseSchema.migrator.migrate(writer)
+        try writer.write { db in try Self.reconcileAnalyzer(db) }
+    }
+
+    func registerRepositories(_ repositories: [ConfiguredRepository]) async throws -> [String: Int64] {
+        try await self.writer.write { db in
+            var ids: [String: Int64] = [:]
+            for repository in repositories {
+                try db.execute(
+                    sql: """
+                        INSERT INTO repositories (name, root_path) VALUES (?, ?)
+                        ON CONFLICT (name) DO UPDATE SET root_path = excluded.root_path
+                        """,
+                    arguments: [repository.name, repository.root]
+                )
+                ids[repository.name] = try Int64.fetchOne(db, sql: "SELECT id FROM repositories WHERE name = ?", arguments: [repository.name])
+            }
+            return ids
+        }
+    }
+
+    func fileHashes(repositoryID: Int64) async throws -> [String: [UInt8]] {
+        try await self.writer.read { db in
+            var hashes: [String: [UInt8]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, content_hash FROM files WHERE repository_id = ?", arguments: [repositoryID])
+            while let row = try rows.next() {
+                let hash: Data = row[1]
+                hashes[row[0]] = Array(hash)
+            }
+            return hashes
+        }
+    }
+
+    func search(match: String, filter: SearchFilter, limit: Int, contextLines: Int) async throws -> StoredSearchPage {
+        try await self.writer.read { db in
+            var conditions = ["chunk_fts MATCH ?"]
+            var arguments: StatementArguments = [match]
+            if let fileType = filter.fileType {
+                conditions.append("(f.extension = ? OR f.language = ?)")
+                arguments += [fileType, fileType]
+            }
+            if let directory = filter.directory {
+                // A range on the path: every path starting with `directory`, which ends in `/`.
+                conditions.append("f.path >= ? AND f.path < ?")
+                arguments += [directory, String(directory.dropLast()) + "0"]
+            }
+            let filterArguments = arguments
+            arguments += [limit]
+            let joins = "JOIN chunks c ON c.id = chunk_fts.rowid JOIN files f ON f.id = c.file_id"
+            let whereClause = conditions.joined(separator: " AND ")
+            // `bm25` cannot be used under a window function, so the count is a query of its own.
+            let ranked = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, \(SearchRanking.scoreExpression) AS score
+                    FROM chunk_fts \(joins)
+                    WHERE \(whereClause)
+                    ORDER BY score, c.id
+                    LIMIT ?
+                    """,
+                arguments: arguments
+            )
+            guard !ranked.isEmpty else { return StoredSearchPage(hits: [], totalCount: 0) }
+            let totalCount =
+                ranked.count < limit
+                ? ranked.count
+                : try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_fts \(joins) WHERE \(whereClause)", arguments: filterArguments) ?? 0
+            let rowIDs: [Int64] = ranked.map { $0[0] }
+            var chunks = try Self.fetchChunks(db, rowIDs: rowIDs)
+            var hits: [StoredSearchHit] = []
+            for row in ranked {
+                let rowID: Int64 = row[0]
+                guard var chunk = chunks.removeValue(forKey: rowID) else { continue }
+                try Self.addContext(db, to: &chunk.chunk, fileID: chunk.fileID, lines: contextLines)
+                hits.append(StoredSearchHit(chunk: chunk.chunk, bm25: row[1]))
+            }
+            return StoredSearchPage(hits: hits, totalCount: totalCount)
+        }
+    }
+
+    func chunk(id: ChunkID, contextLines: Int) async throws -> StoredChunk? {
+        try await self.writer.read { db in
+            guard let rowID = try Int64.fetchOne(db, sql: "SELECT id FROM chunks WHERE chunk_id = ?", arguments: [Data(id.digest)]),
+                var found = try Self.fetchChunks(db, rowIDs: [rowID])[rowID]
+            else { return nil }
+            try Self.addContext(db, to: &found.chunk, fileID: found.fileID, lines: contextLines)
+            return found.chunk
+        }
+    }
+
+    func existingChunkIDs(_ ids: [ChunkID]) async throws -> Set<ChunkID> {
+        guard !ids.isEmpty else { return [] }
+        return try await self.writer.read { db in
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let found = try Data.fetchAll(
+                db,
+                sql: "SELECT chunk_id FROM chunks WHERE chunk_id IN (\(placeholders))",
+                arguments: StatementArguments(ids.map { Data($0.digest) })
+            )
+            return Set(found.map { ChunkID(digest: Array($0)) })
+        }
+    }
+
+    func ping() async throws {
+        _ = try await self.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: - Reading helpers
+
+    private static func fetchChunks(_ db: Database, rowIDs: [Int64]) throws -> [Int64: (chunk: StoredChunk, fileID: Int64)] {
+        let placeholders = Array(repeating: "?", count: rowIDs.count).joined(separator: ",")
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT c.id, c.chunk_id, c.file_id, c.start_line, c.end_line, c.content, c.indexed_at, f.path, f.language, r.name
+                FROM chunks c
+                JOIN files f ON f.id = c.file_id
+                JOIN repositories r ON r.id = f.repository_id
+                WHERE c.id IN (\(placeholders))
+                """,
+            arguments: StatementArguments(rowIDs)
+        )
+        var chunks: [Int64: (chunk: StoredChunk, fileID: Int64)] = [:]
+        while let row = try rows.next() {
+            let digest: Data = row[1]
+            let chunk = StoredChunk(
+                id: ChunkID(digest: Array(digest)),
+                filePath: row[7],
+                repository: row[9],
+                language: row[8],
+                content: row[5],
+                startLine: row[3],
+                endLine: row[4],
+                indexedAt: Date(timeIntervalSince1970: row[6])
+            )
+            chunks[row[0]] = (chunk, row[2])
+        }
+        return chunks
+    }
+
+    /// Fills in up to `lines` lines before and after the chunk, read from its neighbours in the same file. Every line
+    /// of a file is in exactly one chunk, so the neighbours hold exactly those lines.
+    private static func addContext(_ db: Database, to chunk: inout StoredChunk, fileID: Int64, lines: Int) throws {
+        guard lines > 0 else { return }
+        let before = max(1, chunk.startLine - lines)
+        let after = chunk.endLine + lines
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT start_line, content FROM chunks
+                WHERE file_id = ? AND ((end_line >= ? AND start_line < ?) OR (start_line <= ? AND end_line > ?))
+                ORDER BY start_line
+                """,
+            arguments: [fileID, before, chunk.startLine, after, chunk.endLine]
+        )
+        var beforeLines: [Substring] = []
+        var afterLines: [Substring] = []
+        for row in rows {
+            let start: Int = row[0]
+            let content: String = row[1]
+            for (offset, line) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let number = start + offset
+                if number >= before, number < chunk.startLine { beforeLines.append(line) }
+                if number > chunk.endLine, number <= after { afterLines.append(line) }
+            }
+        }
+        chunk.contextBefore = beforeLines.joined(separator: "\n")
+        chunk.contextAfter = afterLines.joined(separator: "\n")
+    }
+}

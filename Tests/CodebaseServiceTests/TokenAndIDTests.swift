@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+@testable import CodebaseService
+
+@Suite("Code tokens, query building and chunk ids")
+struct TokenAndIDTests {
+    @Test("identifiers split at camelCase, acronym, snake_case and digit boundaries", arguments: [
+        ("ThreadingHTTPServer", ["threading", "http", "server"]),
+        ("py_scanstring", ["py", "scanstring"]),
+        ("utf8Decode", ["utf", "8", "decode"]),
+        ("__init__", ["init"]),
+        ("parseJSONValue2", ["parse", "json", "value", "2"]),
+        ("simple", ["simple"]),
+        ("HTTP", ["http"]),
+    ])
+    func parts(identifier: String, expected: [String]) {
+        #expect(CodeTokens.parts(of: Array(identifier.utf8)) == expected)
+    }
+
+    @Test("the subwords column holds each splittable identifier's parts once")
+    func splitDocument() {
+        let document = CodeTokens.splitDocument("server = ThreadingHTTPServer(); ThreadingHTTPServer.run(py_scanstring, plain, 42)")
+        #expect(document == "threading http server py scanstring")
+    }
+
+    @Test("query text never reaches FTS5 syntax raw")
+    func queryQuoting() {
+        let query = SearchQuery("\"NEAR(foo bar)\" AND * OR title:x -y ^z {a b} ThreadingHTTPServer")
+        #expect(query.terms.first == "\"near\"")
+        for term in query.terms {
+            // Only quoted words, parentheses and the operators this code adds.
+            let stripped = term.replacingOccurrences(of: " OR ", with: " ").replacingOccurrences(of: " AND ", with: " ")
+            #expect(!stripped.contains(":") && !stripped.contains("*") && !stripped.contains("^") && !stripped.contains("{"))
+        }
+        #expect(query.terms.last == "(\"threadinghttpserver\" OR (\"threading\" AND \"http\" AND \"server\"))")
+        #expect(SearchQuery("*** \"\" ()").isEmpty)
+        #expect(SearchQuery("and AND And").terms == ["\"and\""])
+    }
+
+    @Test("chunk ids are c_ and 64 hex digits, content-addressed and told apart by occurrence")
+    func chunkIDs() {
+        let id = ChunkID(repository: "repo", path: "a.py", occurrence: 0, text: "x = 1")
+        #expect(id.string.hasPrefix("c_"))
+        #expect(id.string.count == 66)
+        #expect(ChunkID(id.string) == id)
+        #expect(ChunkID(repository: "repo", path: "a.py", occurrence: 0, text: "x = 1") == id)
+        #expect(ChunkID(repository: "repo", path: "a.py", occurrence: 1, text: "x = 1") != id)
+        #expect(ChunkID(repository: "repo", path: "b.py", occurrence: 0, text: "x = 1") != id)
+        #expect(ChunkID(repository: "other", path: "a.py", occurrence: 0, text: "x = 1") != id)
+        // Length prefixes keep field boundaries apart.
+        #expect(ChunkID(repository: "ab", path: "c", occurrence: 0, text: "") != ChunkID(repository: "a", path: "bc", occurrence: 0, text: ""))
+        #expect(ChunkID("c_XYZ") == nil)
+        #expect(ChunkID(String(id.string.uppercased())) == nil)
+    }
+
+    @Test("identical chunks in one file get distinct ids")
+    func duplicateChunks() {
+        let preparer = FilePreparer(
+            repository: "repo", chunker: Chunker(configuration: ChunkerConfiguration(maxLines: 2, maxBytes: 4096)), maxFileBytes: 1 << 20)
+        let chunks = preparer.prepare(path: "dup.txt", bytes: Array("same\nsame\n\nsame\nsame\n\n".utf8), hash: []).chunks
+        #expect(chunks.count >= 2)
+        #expect(Set(chunks.map(\.id)).count == chunks.count)
+    }
+
+    @Test("similarity is in (0, 1], the best hit scoring 1")
+    func similarity() {
+        #expect(SearchRanking.similarity(bm25: -8, best: -8) == 1)
+        #expect(SearchRanking.similarity(bm25: -4, best: -8) == 0.5)
+        #expect(SearchRanking.similarity(bm25: -0.0000001, best: -8) > 0)
+    }
+}
