@@ -91,7 +91,10 @@ public final class FaultProxy: Sendable {
         let listener = self.state.withLock { state -> (any Channel)? in
             state.fault = fault
             state.faultVersion += 1
-            return fault == .refuse ? state.listener : nil
+            guard fault == .refuse else { return nil }
+            // Forget it now, so that `waitUntilListening()` waits for the listener bound after the refusal.
+            defer { state.listener = nil }
+            return state.listener
         }
         listener?.close(promise: nil)
         self.closeConnections()

@@ -6,7 +6,7 @@ import Testing
 @testable import ServiceClient
 
 /// Calls over real loopback sockets: refused, hanging, oversized, and the breaker and retries around them.
-@Suite("Peer calls over loopback sockets")
+@Suite("Peer calls over loopback sockets", .serialized)
 struct LoopbackTransportTests {
     func makeConnection(_ url: String, configure: (inout PeerConnectionConfiguration) -> Void = { _ in }) -> PeerConnection {
         var configuration = PeerConnectionConfiguration(urls: url)
@@ -24,26 +24,40 @@ struct LoopbackTransportTests {
     func closedPortFailsFast() async throws {
         let port = try await StubHTTPServer.closedPort()
         let transport = HTTPTransport()
-        defer { Task { try? await transport.shutdown() } }
-        let (result, took) = await self.elapsed {
-            await Result.capture {
-                try await transport.send(
-                    to: "http://127.0.0.1:\(port)",
-                    PeerRequest(method: .GET, path: "/health"),
-                    deadline: .now.advanced(by: .seconds(5)),
-                    timeout: .seconds(5),
-                    maxBodyBytes: 1024
-                )
+        // The best of three, so that a scheduling hiccup on a loaded machine is not mistaken for a retry loop
+        // (which would take the 1 s connect timeout).
+        var fastest = Duration.seconds(60)
+        for _ in 0..<3 {
+            let (result, took) = await self.elapsed {
+                await Result.capture {
+                    try await transport.send(
+                        to: "http://127.0.0.1:\(port)",
+                        PeerRequest(method: .GET, path: "/health"),
+                        deadline: .now.advanced(by: .seconds(5)),
+                        timeout: .seconds(5),
+                        maxBodyBytes: 1024
+                    )
+                }
             }
+            #expect(throws: PeerError.connectionRefused(url: "http://127.0.0.1:\(port)")) { try result.get() }
+            fastest = min(fastest, took)
         }
-        #expect(throws: PeerError.connectionRefused(url: "http://127.0.0.1:\(port)")) { try result.get() }
-        #expect(took < .milliseconds(100), "took \(took)")
+        #expect(fastest < .milliseconds(100), "fastest of three took \(fastest)")
+        try await transport.shutdown()
     }
 
     @Test("a call to a port that accepts and never answers fails at its deadline, within 100 ms of it")
     func hangingPeerTimesOut() async throws {
-        let server = try await StubHTTPServer.start { _ in .hang }
+        let server = try await StubHTTPServer.start { head in head.uri == "/warm" ? .respond(status: 200, body: "{}") : .hang }
         let transport = HTTPTransport()
+        // Warm the client up first, so that what is timed is the deadline alone.
+        _ = try await transport.send(
+            to: server.url,
+            PeerRequest(method: .GET, path: "/warm"),
+            deadline: .now.advanced(by: .seconds(5)),
+            timeout: .seconds(5),
+            maxBodyBytes: 1024
+        )
         let (result, took) = await self.elapsed {
             await Result.capture {
                 try await transport.send(
@@ -112,7 +126,10 @@ struct LoopbackTransportTests {
     func serverErrorRetried() async throws {
         let server = try await StubHTTPServer.start { _ in .respond(status: 500, body: "oops") }
         let connection = self.makeConnection(server.url)
-        let client = CodebaseClient(connection: connection)
+        // What is tested is the number of attempts, so the deadline is generous enough for a loaded machine.
+        var deadlines = PeerDeadlines()
+        deadlines.referenceCheck = .seconds(5)
+        let client = CodebaseClient(connection: connection, deadlines: deadlines)
         await #expect(throws: PeerError.serverError(url: server.url, status: 500)) {
             try await client.lookup(chunkIDs: ["c_1"])
         }

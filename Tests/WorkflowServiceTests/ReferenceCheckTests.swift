@@ -95,6 +95,19 @@ struct ReferenceCheckTests {
         }
     }
 
+    @Test("a listing that could not check its references carries one page warning counting every unverified reference")
+    func listPageWarning() async throws {
+        try await withWorkflow(codebaseURL: "http://127.0.0.1:1") { client in
+            _ = try await client.create(#"{"title": "a", "entity_references": ["c_1", "c_2"]}"#)
+            _ = try await client.create(#"{"title": "b", "entity_references": ["c_2", "c_3"]}"#)
+            let page = try await client.send(.get, "/mcp/work_items").decode(WorkItemPage.self)
+            #expect(page.warnings.count == 1)
+            #expect(page.warnings.first?.contains("3 entity references left unverified") == true)
+            #expect(page.items.map(\.unverifiedReferences) == [["c_1", "c_2"], ["c_2", "c_3"]])
+            #expect(page.items.allSatisfy { $0.warnings.count == 1 && $0.warnings[0].contains("2 entity references left unverified") })
+        }
+    }
+
     @Test("a response that needed no check still carries code_search_unavailable while codebase-mcp is unreachable")
     func warningWithoutCheck() async throws {
         try await withWorkflow(codebaseURL: "http://127.0.0.1:1") { client in
@@ -121,7 +134,10 @@ struct ReferenceCheckTests {
         codebase.setKnown(["c_1", "c_2"])
         try await codebase.run { url in
             let connection = PeerConnection(peerName: "codebase-mcp", configuration: .init(urls: url), logger: Logger(label: "t"))
-            let checker = ReferenceChecker(client: CodebaseClient(connection: connection), logger: Logger(label: "t"))
+            // Sharing is what is tested, not speed: a deadline generous enough for a loaded machine.
+            var deadlines = PeerDeadlines()
+            deadlines.referenceCheck = .seconds(10)
+            let checker = ReferenceChecker(client: CodebaseClient(connection: connection, deadlines: deadlines), logger: Logger(label: "t"))
             codebase.setMode(.held)
             let checks = try await withThrowingTaskGroup(of: ReferenceCheck.self) { group in
                 for index in 0..<10 {

@@ -47,12 +47,8 @@ struct WorkItemController<Context: RequestContext> {
         let listing = try await self.store.list(query)
         let checks = try await self.references.check(listing.items.map(\.entityReferences))
         let items = zip(listing.items, checks).map { $0.response($1) }
-        let pageWarnings = Array(Set(checks.flatMap(\.warnings).filter { WarningCode.codeSearchUnavailable.matches($0) })).sorted()
-        let page = WorkItemPage(
-            items: items,
-            nextCursor: listing.nextPosition.map(PageCursor.encode),
-            warnings: pageWarnings.isEmpty ? (self.references.peerWarning.map { [$0] } ?? []) : [pageWarnings[0]]
-        )
+        let pageWarning = checks.pageWarning ?? self.references.peerWarning
+        let page = WorkItemPage(items: items, nextCursor: listing.nextPosition.map(PageCursor.encode), warnings: pageWarning.map { [$0] } ?? [])
         return try JSONResponse.make(page)
     }
 

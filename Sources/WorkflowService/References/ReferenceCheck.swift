@@ -9,9 +9,26 @@ struct ReferenceCheck: Sendable, Hashable {
     /// When codebase-mcp answered; `nil` when it was not asked or could not be.
     var checkedAt: Date?
     var warnings: [String] = []
+    /// Where and why codebase-mcp could not be asked, when it could not.
+    var unavailable: PeerUnavailable?
 
     /// The outcome for an item with no references: nothing to check, but the peer's state is still told.
     static func nothingToCheck(peerWarning: String?) -> ReferenceCheck {
         ReferenceCheck(warnings: peerWarning.map { [$0] } ?? [])
+    }
+}
+
+/// Why a reference check could not be made.
+struct PeerUnavailable: Sendable, Hashable {
+    var url: String
+    var reason: String
+}
+
+extension Array where Element == ReferenceCheck {
+    /// The page-level `code_search_unavailable` warning of a listing, counting every distinct unverified reference.
+    var pageWarning: String? {
+        guard let unavailable = self.lazy.compactMap(\.unavailable).first else { return nil }
+        let unverified = Set(self.flatMap(\.unverified)).count
+        return ServiceWarning.codeSearchUnavailable(url: unavailable.url, reason: unavailable.reason, unverified: unverified)
     }
 }

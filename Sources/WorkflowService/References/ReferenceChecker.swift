@@ -63,7 +63,7 @@ struct ReferenceChecker: Sendable {
             let reason = peerError?.summary ?? "\(error)"
             return referenceLists.map { references in
                 let warning = ServiceWarning.codeSearchUnavailable(url: url, reason: reason, unverified: references.count)
-                return ReferenceCheck(unverified: references, warnings: [warning])
+                return ReferenceCheck(unverified: references, warnings: [warning], unavailable: PeerUnavailable(url: url, reason: reason))
             }
         }
     }
