@@ -198,8 +198,10 @@ public final class SingleFlightCache<Key: Hashable & Sendable, Value: Sendable>:
             }
             return (Array(waiters.values), evicted)
         }
-        for waiter in waiters { waiter.resume(with: result) }
+        // Evictions are closed before any waiter resumes, so that a caller never sees a value and, later, its own
+        // eviction still pending.
         self.close(evicted)
+        for waiter in waiters { waiter.resume(with: result) }
     }
 
     private func close(_ values: [Value]) {
