@@ -23,7 +23,8 @@ struct WorkItemController<Context: RequestContext> {
         let body = try await request.jsonBody(context: context)
         let item = try WorkItemInput.parseCreate(body)
         let key = try Self.idempotencyKey(request)
-        let canonical = String(decoding: try JSONResponse.encoder.encode(body), as: UTF8.self)
+        // Only a keyed create needs the canonical body, to tell a repeat from a different request.
+        let canonical = key == nil ? "" : String(decoding: try JSONResponse.encoder.encode(body), as: UTF8.self)
         let outcome = try await self.store.create(item, idempotencyKey: key, canonicalRequest: canonical)
         let check = try await self.references.check(outcome.item.entityReferences)
         var headers = HTTPFields()
