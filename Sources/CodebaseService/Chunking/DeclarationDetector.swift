@@ -40,25 +40,38 @@ struct DeclarationDetector: Sendable {
             let wordStart = index
             index = wordEnd(bytes, index, end)
             guard index > wordStart else { break }
-            var word = text(bytes, wordStart, index)
-            if index < end, bytes[index] == UInt8(ascii: "!") || bytes[index] == UInt8(ascii: "*"), word == "macro_rules" || word == "function" {
-                word.append(Character(UnicodeScalar(bytes[index])))
-                index += 1
+            if index < end, bytes[index] == UInt8(ascii: "!") || bytes[index] == UInt8(ascii: "*"),
+                self.grammar.isWord(bytes, wordStart, index + 1)
+            {
+                index += 1  // `macro_rules!`, `function*`
             }
             let afterWord = skipSpaces(bytes, index, end)
-            let nextWord = text(bytes, afterWord, wordEnd(bytes, afterWord, end))
-            let nextIsKeyword = isKeyword(nextWord) || self.grammar.modifiers.contains(nextWord)
+            // Most lines start with a word that is no keyword: tell without building a string.
+            guard self.grammar.isWord(bytes, wordStart, index) else {
+                if bytes[wordStart] == UInt8(ascii: "@"), index - wordStart > 1 {
+                    // An inline attribute such as `@MainActor` or `@available(...)`.
+                    index = skipSpaces(bytes, skipBalanced(bytes, afterWord, end, open: UInt8(ascii: "("), close: UInt8(ascii: ")")), end)
+                    previousWasModifier = true
+                    continue
+                }
+                if !previousWasModifier, indent == 0, self.grammar.topLevelAssignments, isIdentifierStart(bytes[wordStart]) {
+                    // `NAME = value` or `NAME: Type = value`; not `x == y`, and not `else:` (nothing after the colon).
+                    let isAssignment =
+                        afterWord + 1 < end && bytes[afterWord] == UInt8(ascii: "=") && bytes[afterWord + 1] != UInt8(ascii: "=")
+                    let isAnnotation = afterWord + 1 < end && bytes[afterWord] == UInt8(ascii: ":")
+                    if isAssignment || isAnnotation { return Declaration(name: text(bytes, wordStart, index), kind: .variable) }
+                }
+                break
+            }
+            let word = text(bytes, wordStart, index)
+            let nextEnd = wordEnd(bytes, afterWord, end)
+            let nextIsKeyword = self.grammar.isWord(bytes, afterWord, nextEnd)
+            let nextWord = nextIsKeyword ? text(bytes, afterWord, nextEnd) : ""
 
             if self.grammar.modifiers.contains(word) && (nextIsKeyword || !isKeyword(word)) {
                 // `pub(crate)`, `private(set)`.
                 index = skipBalanced(bytes, afterWord, end, open: UInt8(ascii: "("), close: UInt8(ascii: ")"))
                 index = skipSpaces(bytes, index, end)
-                previousWasModifier = true
-                continue
-            }
-            if word.hasPrefix("@"), !isKeyword(word) {
-                // An inline attribute such as `@MainActor` or `@available(...)`.
-                index = skipSpaces(bytes, skipBalanced(bytes, afterWord, end, open: UInt8(ascii: "("), close: UInt8(ascii: ")")), end)
                 previousWasModifier = true
                 continue
             }
@@ -84,12 +97,6 @@ struct DeclarationDetector: Sendable {
                 guard indent == 0 else { return nil }
                 let name = identifier(bytes, afterWord, end)
                 return name.isEmpty ? nil : Declaration(name: name, kind: .variable)
-            }
-            if !previousWasModifier, indent == 0, self.grammar.topLevelAssignments, isIdentifierStart(bytes[wordStart]) {
-                // `NAME = value` or `NAME: Type = value`; not `x == y`, and not `else:` (nothing after the colon).
-                let isAssignment = afterWord + 1 < end && bytes[afterWord] == UInt8(ascii: "=") && bytes[afterWord + 1] != UInt8(ascii: "=")
-                let isAnnotation = afterWord + 1 < end && bytes[afterWord] == UInt8(ascii: ":")
-                if isAssignment || isAnnotation { return Declaration(name: word, kind: .variable) }
             }
             break
         }

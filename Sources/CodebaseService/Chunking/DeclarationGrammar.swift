@@ -15,8 +15,31 @@ struct DeclarationGrammar: Sendable {
     /// With `signatureHeuristic`: JavaScript-style methods `name(args) {` need no type before the name.
     var bareMethods = false
 
+    /// For each ASCII first byte, a bit per word length (1 to 31) that some keyword or modifier has: most words are
+    /// ruled out without building a string or hashing.
+    private(set) var lengthsByFirstByte = [UInt32](repeating: 0, count: 128)
+
     static func forLanguage(_ name: String) -> DeclarationGrammar {
         table[name] ?? DeclarationGrammar()
+    }
+
+    /// True when the bytes `start..<end` are a keyword or modifier of this grammar.
+    func isWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let length = end - start
+        guard length > 0, length < 32, bytes[start] < 128, self.lengthsByFirstByte[Int(bytes[start])] & (1 << UInt32(length)) != 0 else {
+            return false
+        }
+        let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return self.typeKeywords.contains(word) || self.functionKeywords.contains(word) || self.variableKeywords.contains(word)
+            || self.modifiers.contains(word)
+    }
+
+    private mutating func indexLengths() {
+        for word in self.typeKeywords.union(self.functionKeywords).union(self.variableKeywords).union(self.modifiers) {
+            let utf8 = Array(word.utf8)
+            guard let first = utf8.first, first < 128, utf8.count < 32 else { continue }
+            self.lengthsByFirstByte[Int(first)] |= 1 << UInt32(utf8.count)
+        }
     }
 
     private static let table: [String: DeclarationGrammar] = {
@@ -87,6 +110,7 @@ struct DeclarationGrammar: Sendable {
             functionKeywords: ["function"], variableKeywords: ["export", "readonly", "declare"], signatureHeuristic: true, bareMethods: true
         )
         table["perl"] = DeclarationGrammar(typeKeywords: ["package"], functionKeywords: ["sub"])
+        for name in table.keys { table[name]?.indexLengths() }
         return table
     }()
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A file's text as UTF-8 bytes with its line boundaries. Lines end at `\n`; a `\r\n` file is read as `\n`.
 struct SourceText: Sendable {
     /// Valid UTF-8, with `\r\n` already turned into `\n`.
@@ -25,8 +31,10 @@ struct SourceText: Sendable {
         starts.reserveCapacity(bytes.count / 32 + 1)
         ends.reserveCapacity(bytes.count / 32 + 1)
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
             var start = 0
-            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: "\n") {
+            while start < buffer.count, let found = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start) {
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 starts.append(start)
                 ends.append(index)
                 start = index + 1

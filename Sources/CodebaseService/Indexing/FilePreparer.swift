@@ -73,19 +73,23 @@ struct FilePreparer: Sendable {
         }
         let spans = self.chunker.spans(source, lines: lines, declarations: declarations, language: language)
 
-        var occurrences: [ArraySlice<UInt8>: Int] = [:]
+        // Earlier chunks by an FNV-1a hash of their text; a hit is confirmed byte for byte.
+        var earlier: [UInt64: [Range<Int>]] = [:]
         var chunks: [PreparedChunk] = []
         chunks.reserveCapacity(spans.count)
         for span in spans {
             let range = source.byteRange(lines: span.first, span.last)
             let text = source.bytes[range]
-            let occurrence = occurrences[text, default: 0]
-            occurrences[text] = occurrence + 1
+            let content = String(decoding: text, as: UTF8.self)
+            let hash = fnv1a(text)
+            let same = earlier[hash, default: []].filter { source.bytes[$0].elementsEqual(text) }.count
+            earlier[hash, default: []].append(range)
+            let occurrence = same
             let names = (span.first...span.last).compactMap { declarations[$0]?.name }
             chunks.append(
                 PreparedChunk(
                     id: ChunkID(repository: self.repository, path: path, occurrence: occurrence, text: text),
-                    content: String(decoding: text, as: UTF8.self),
+                    content: content,
                     startLine: span.first + 1,
                     endLine: span.last + 1,
                     symbols: SearchDocument.symbolsColumn(names),
@@ -103,5 +107,14 @@ struct FilePreparer: Sendable {
             pathColumn: SearchDocument.pathColumn(path),
             chunks: chunks
         )
+    }
+}
+
+/// FNV-1a, 64 bits: a cheap hash for telling chunks apart within one file.
+func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    bytes.withUnsafeBufferPointer { buffer in
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in buffer { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
     }
 }

@@ -52,6 +52,14 @@ struct IndexingService: Service {
                 break
             }
         }
+        if total.chunksAdded + total.chunksRemoved > 0 {
+            do {
+                try await self.indexer.store.compactSearchIndex()
+            } catch {
+                // The index stays correct, only slower to search until the next job merges it.
+                self.logger.warning("merging the search index failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
+            }
+        }
         await self.queue.finish(jobID, counters: total, error: failure)
     }
 }

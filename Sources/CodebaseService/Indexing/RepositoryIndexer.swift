@@ -7,8 +7,11 @@ public struct IndexerConfiguration: Sendable {
     /// Files larger than this are not indexed.
     public var maxFileBytes: Int = 1024 * 1024
     public var chunker = ChunkerConfiguration()
-    /// Files per write transaction: large transactions are what make SQLite fast.
-    public var batchFiles: Int = 256
+    /// Text bytes per write transaction. Batches start small, so the first results are searchable at once and the
+    /// writer starts early, and double up to this size: large transactions are what make SQLite fast.
+    public var batchBytes: Int = 8 * 1024 * 1024
+    /// Files per write transaction at most.
+    public var batchFiles: Int = 4096
     /// How often a running job logs its progress.
     public var progressInterval: Duration = .seconds(2)
     /// Parallel file readers and chunkers; the writer is SQLite's own thread.
@@ -26,6 +29,10 @@ struct IndexCounters: Sendable, Equatable {
     var bytesRead = 0
     /// Files found by the scan that are not indexed (binary, unreadable).
     var filesSkipped = 0
+    /// Time spent in write transactions.
+    var writeTime: Duration = .zero
+    /// Time the writer waited for files to be read and chunked: zero when writing is the bottleneck.
+    var readWaitTime: Duration = .zero
 
     static func + (lhs: IndexCounters, rhs: IndexCounters) -> IndexCounters {
         IndexCounters(
@@ -34,7 +41,9 @@ struct IndexCounters: Sendable, Equatable {
             chunksAdded: lhs.chunksAdded + rhs.chunksAdded,
             chunksRemoved: lhs.chunksRemoved + rhs.chunksRemoved,
             bytesRead: lhs.bytesRead + rhs.bytesRead,
-            filesSkipped: lhs.filesSkipped + rhs.filesSkipped
+            filesSkipped: lhs.filesSkipped + rhs.filesSkipped,
+            writeTime: lhs.writeTime + rhs.writeTime,
+            readWaitTime: lhs.readWaitTime + rhs.readWaitTime
         )
     }
 }
@@ -75,9 +84,7 @@ struct RepositoryIndexer: Sendable {
         var counters = IndexCounters()
         var indexedPaths = Set<String>()
         var lastReport = started
-        let batches = stride(from: 0, to: scan.files.count, by: max(1, self.configuration.batchFiles)).map {
-            Array(scan.files[$0..<min($0 + self.configuration.batchFiles, scan.files.count)])
-        }
+        let batches = self.batches(scan.files)
         var prepared = batches.isEmpty ? nil : await self.prepare(batches[0], preparer: preparer, stored: stored, force: force, repositoryID: repositoryID)
         var position = 0
         while let current = prepared {
@@ -87,7 +94,9 @@ struct RepositoryIndexer: Sendable {
             async let upcoming =
                 position < batches.count
                 ? self.prepare(batches[position], preparer: preparer, stored: stored, force: force, repositoryID: repositoryID) : nil
+            let writeStarted = ContinuousClock.now
             let outcome = try await self.store.apply(current.batch)
+            counters.writeTime += writeStarted.duration(to: .now)
             if outcome.changedAnything { self.generation.advance() }
             counters.filesScanned += current.files
             counters.filesChanged += current.batch.changed.count + current.batch.removedPaths.count
@@ -102,7 +111,9 @@ struct RepositoryIndexer: Sendable {
                 lastReport = now
                 self.logProgress(repository, counters, total: scan.files.count, since: started)
             }
+            let waitStarted = ContinuousClock.now
             prepared = await upcoming
+            counters.readWaitTime += waitStarted.duration(to: .now)
         }
 
         // Files gone from disk, now ignored, too large or binary leave the index.
@@ -117,6 +128,27 @@ struct RepositoryIndexer: Sendable {
         }
         self.logSummary(repository, counters, since: started)
         return counters
+    }
+
+    /// Cuts the file list into batches of growing size: 256 KiB of text, then twice as much each time, up to
+    /// `batchBytes` (and `batchFiles`).
+    func batches(_ files: [ScannedFile]) -> [[ScannedFile]] {
+        var batches: [[ScannedFile]] = []
+        var current: [ScannedFile] = []
+        var bytes = 0
+        var target = min(256 * 1024, self.configuration.batchBytes)
+        for file in files {
+            current.append(file)
+            bytes += file.size
+            if bytes >= target || current.count >= self.configuration.batchFiles {
+                batches.append(current)
+                current = []
+                bytes = 0
+                target = min(target * 2, self.configuration.batchBytes)
+            }
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
     }
 
     private struct PreparedBatch: Sendable {
@@ -189,6 +221,8 @@ struct RepositoryIndexer: Sendable {
                 "chunks_removed": "\(counters.chunksRemoved)", "seconds": "\(String(format: "%.2f", seconds))",
                 "files_per_second": "\(Int((Double(counters.filesScanned) / seconds).rounded()))",
                 "megabytes_per_second": "\(String(format: "%.1f", megabytes / seconds))",
+                "seconds_writing": "\(String(format: "%.2f", counters.writeTime.inSeconds))",
+                "seconds_waiting_for_reads": "\(String(format: "%.2f", counters.readWaitTime.inSeconds))",
             ]
         )
     }

@@ -20,8 +20,9 @@ enum CodeTokens {
     /// `splitDocument` over UTF-8 bytes.
     static func splitDocument(_ utf8: ArraySlice<UInt8>) -> String {
         var output: [UInt8] = []
-        var seen = Set<ArraySlice<UInt8>>()
-        var parts: [[UInt8]] = []
+        // Identifiers already added, by an FNV-1a hash computed while scanning, with where each one was seen: a hit
+        // is confirmed by comparing bytes, so a collision never drops an identifier.
+        var seen: [UInt64: Range<Int>] = [:]
         var index = utf8.startIndex
         let count = utf8.endIndex
         while index < count {
@@ -32,25 +33,28 @@ enum CodeTokens {
             let start = index
             var hasBoundary = false
             var previous: UInt8 = 0
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             while index < count, isIdentifierByte(utf8[index]), utf8[index] != UInt8(ascii: "$") {
                 let byte = utf8[index]
                 if byte == UInt8(ascii: "_") || (isUpper(byte) && index > start) || (isDigit(byte) != isDigit(previous) && index > start) {
                     hasBoundary = true
                 }
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
                 previous = byte
                 index += 1
             }
             guard hasBoundary else { continue }
             let word = utf8[start..<index]
-            guard seen.insert(word).inserted else { continue }
-            parts.removeAll(keepingCapacity: true)
-            self.forEachPart(of: word) { parts.append($0) }
-            // `HTTP` splits into itself: nothing to add.
-            if parts.count == 1, parts[0].count == word.count { continue }
-            for part in parts {
-                if !output.isEmpty { output.append(UInt8(ascii: " ")) }
-                output.append(contentsOf: part)
+            if let earlier = seen[hash] {
+                if utf8[earlier].elementsEqual(word) { continue }
+            } else {
+                seen[hash] = start..<index
             }
+            let mark = output.count
+            if !output.isEmpty { output.append(UInt8(ascii: " ")) }
+            let (partCount, partBytes) = self.appendParts(of: word, to: &output)
+            // `HTTP` splits into itself: nothing to add.
+            if partCount == 0 || (partCount == 1 && partBytes == word.count) { output.removeLast(output.count - mark) }
         }
         return String(decoding: output, as: UTF8.self)
     }
@@ -88,6 +92,42 @@ enum CodeTokens {
             index += 1
         }
         flush()
+    }
+
+    /// Appends the lowercased parts of `word` to `output`, separated by spaces, without allocating; answers how many
+    /// parts and how many bytes of parts it wrote. The same rules as `forEachPart`.
+    static func appendParts(of word: ArraySlice<UInt8>, to output: inout [UInt8]) -> (parts: Int, bytes: Int) {
+        if word.allSatisfy(isDigit) { return (0, 0) }
+        var parts = 0
+        var bytes = 0
+        var inPart = false
+        var previous: UInt8 = 0
+        var index = word.startIndex
+        while index < word.endIndex {
+            let byte = word[index]
+            if byte == UInt8(ascii: "_") {
+                inPart = false
+                previous = byte
+                index += 1
+                continue
+            }
+            if inPart {
+                let next: UInt8 = index + 1 < word.endIndex ? word[index + 1] : 0
+                let lowerToUpper = isUpper(byte) && !isUpper(previous) && !isDigit(previous)
+                let acronymEnd = isUpper(byte) && isUpper(previous) && isLower(next)
+                if lowerToUpper || acronymEnd || isDigit(byte) != isDigit(previous) { inPart = false }
+            }
+            if !inPart {
+                if parts > 0 { output.append(UInt8(ascii: " ")) }
+                parts += 1
+                inPart = true
+            }
+            output.append(isUpper(byte) ? byte + 32 : byte)
+            bytes += 1
+            previous = byte
+            index += 1
+        }
+        return (parts, bytes)
     }
 
     static func forEachPart(of word: [UInt8], _ body: ([UInt8]) -> Void) {

@@ -9,6 +9,8 @@ protocol ChunkStore: Sendable {
     func fileHashes(repositoryID: Int64) async throws -> [String: [UInt8]]
     /// Stores changed files and removes deleted ones, in one transaction.
     func apply(_ batch: IndexBatch) async throws -> IndexBatchOutcome
+    /// Merges the FTS index's segments after a burst of writes (index jobs write with automatic merging off).
+    func compactSearchIndex() async throws
     /// The best `limit` chunks for an FTS5 `MATCH` expression, every match counted, with context lines.
     func search(match: String, filter: SearchFilter, limit: Int, contextLines: Int) async throws -> StoredSearchPage
     /// One chunk with context lines, or `nil`.

@@ -60,6 +60,11 @@ enum DatabaseSchema {
             try db.execute(sql: "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('analyzer_version', ?)", arguments: [analyzerVersion])
         }
+        migrator.registerMigration("v2 full-text index merges after jobs") { db in
+            // Merging segments while a job inserts thousands of chunks costs more than the inserts themselves;
+            // the indexer merges once at the end of each job instead (`compactSearchIndex`).
+            try db.execute(sql: "INSERT INTO chunk_fts (chunk_fts, rank) VALUES ('automerge', 0)")
+        }
         return migrator
     }
 }

@@ -116,6 +116,19 @@ extension GRDBChunkStore {
         ).execute(arguments: [rowID, pathColumn, symbols, content, CodeTokens.splitDocument(content)])
     }
 
+    func compactSearchIndex() async throws {
+        // Each `merge` step writes about 500 pages; it is a no-op (fewer than 2 changes) once no level holds enough
+        // segments to merge. Bounded, so a huge index is compacted over several jobs rather than all at once.
+        for _ in 0..<200 {
+            let changed = try await self.writer.write { db in
+                let before = db.totalChangesCount
+                try db.execute(sql: "INSERT INTO chunk_fts (chunk_fts, rank) VALUES ('merge', 500)")
+                return db.totalChangesCount - before
+            }
+            if changed < 2 { break }
+        }
+    }
+
     /// Rebuilds `chunk_fts` from the stored chunks when it was built by another analyzer version.
     static func reconcileAnalyzer(_ db: Database) throws {
         let stored = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'analyzer_version'")
