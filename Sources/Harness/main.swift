@@ -36,7 +36,9 @@ struct Up: AsyncParsableCommand {
     func run() async throws {
         let root = PackageRoot.find()
         for (name, port) in [("workflow-mcp", self.workflowPort), ("codebase-mcp", self.codebasePort)] where !PortCheck.isFree(port) {
-            Self.fail("port \(port) for \(name) is already in use: stop what listens there (see 'ss -ltnp | grep :\(port)') or pick another with --\(name == "workflow-mcp" ? "workflow" : "codebase")-port.")
+            Self.fail(
+                "port \(port) for \(name) is already in use: stop what listens there (see 'ss -ltnp | grep :\(port)') or pick another with --\(name == "workflow-mcp" ? "workflow" : "codebase")-port."
+            )
         }
         if !self.noBuild, let root {
             try Self.build(in: root)
@@ -45,7 +47,8 @@ struct Up: AsyncParsableCommand {
 
         let data = URL(fileURLWithPath: self.dataDir, relativeTo: root ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let repositories = self.repo.isEmpty ? [root.map { $0.appendingPathComponent("fixtures/sample-repo").path } ?? "fixtures/sample-repo"] : self.repo
+        let repositories =
+            self.repo.isEmpty ? [root.map { $0.appendingPathComponent("fixtures/sample-repo").path } ?? "fixtures/sample-repo"] : self.repo
         let workflowURL = "http://127.0.0.1:\(self.workflowPort)"
         let codebaseURL = "http://127.0.0.1:\(self.codebasePort)"
         var logger = Logger(label: "harness")
@@ -104,7 +107,9 @@ struct Up: AsyncParsableCommand {
             say("\nstopping…")
             let workflowExit = await workflow.stop()
             let codebaseExit = await codebase.stop()
-            say("workflow-mcp: \(workflowExit.map(String.init(describing:)) ?? "not running"); codebase-mcp: \(codebaseExit.map(String.init(describing:)) ?? "not running")")
+            say(
+                "workflow-mcp: \(workflowExit.map(String.init(describing:)) ?? "not running"); codebase-mcp: \(codebaseExit.map(String.init(describing:)) ?? "not running")"
+            )
             group.cancelAll()
         }
     }

@@ -38,8 +38,14 @@ public struct ServicePair: Sendable {
         let workflowProxy = FaultProxy(upstreamPort: 1, logger: logger)
 
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await codebaseProxy.run(); return nil }
-            group.addTask { try await workflowProxy.run(); return nil }
+            group.addTask {
+                try await codebaseProxy.run()
+                return nil
+            }
+            group.addTask {
+                try await workflowProxy.run()
+                return nil
+            }
             try await codebaseProxy.waitUntilListening()
             try await workflowProxy.waitUntilListening()
 

@@ -69,7 +69,9 @@ public final class Supervisor: Sendable {
             switch decision {
             case .giveUp(let attempts):
                 self.stateBox.withLock { $0 = .gaveUp(lastExit: exit) }
-                self.logger.error("\(self.server.spec.name) exited (\(exit.map(String.init(describing:)) ?? "?")); gave up after \(attempts) restarts")
+                self.logger.error(
+                    "\(self.server.spec.name) exited (\(exit.map(String.init(describing:)) ?? "?")); gave up after \(attempts) restarts"
+                )
                 return
             case .restart(let delay, let attempt):
                 self.stateBox.withLock { $0 = .restarting(attempt: attempt, after: delay) }

@@ -17,7 +17,8 @@ public struct WorkflowConfiguration: Sendable {
     public var peer: PeerConnectionConfiguration
     public var deadlines = PeerDeadlines()
 
-    public init(host: String = "127.0.0.1", port: Int = 8010, databasePath: String = "workflow.sqlite", codebaseURL: String = "http://127.0.0.1:8020") {
+    public init(host: String = "127.0.0.1", port: Int = 8010, databasePath: String = "workflow.sqlite", codebaseURL: String = "http://127.0.0.1:8020")
+    {
         self.host = host
         self.port = port
         self.databasePath = databasePath

@@ -33,7 +33,11 @@ extension Resilience {
                         scenario.expect(reply.item?.validReferences == [], "nothing claimed valid", [reply])
                         scenario.expect(reply.hasWarning(.codeSearchUnavailable), "code_search_unavailable attached", [reply])
                     }
-                    scenario.expect(created.status == 201 && created.item?.unverifiedReferences == ids + ["c_missing"], "create: all unverified", [created])
+                    scenario.expect(
+                        created.status == 201 && created.item?.unverifiedReferences == ids + ["c_missing"],
+                        "create: all unverified",
+                        [created]
+                    )
                     scenario.expect(read.status == 200 && read.item?.unverifiedReferences == ids, "GET: all unverified", [read])
                 }
 

@@ -34,7 +34,8 @@ extension Resilience {
                     return replies
                 }
                 scenario.expect(
-                    replies.count == 8 && replies.allSatisfy { $0.status == 200 && $0.item?.validReferences == ids && $0.item?.staleReferences.count == 1 },
+                    replies.count == 8
+                        && replies.allSatisfy { $0.status == 200 && $0.item?.validReferences == ids && $0.item?.staleReferences.count == 1 },
                     "every in-flight GET completed with its references checked",
                     replies
                 )

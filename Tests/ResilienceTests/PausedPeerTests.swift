@@ -23,7 +23,11 @@ extension Resilience {
                     replies.append(read)
                     scenario.expect(read.status == 200, "GET answers 200 while paused", [read])
                     scenario.expect(read.elapsed < .milliseconds(1_200), "GET answers within the 500 ms deadline plus a margin", [read])
-                    scenario.expect(read.item?.unverifiedReferences == ids && read.hasWarning(.codeSearchUnavailable), "unverified with the warning", [read])
+                    scenario.expect(
+                        read.item?.unverifiedReferences == ids && read.hasWarning(.codeSearchUnavailable),
+                        "unverified with the warning",
+                        [read]
+                    )
                     if read.elapsed < .milliseconds(100) {
                         fastAfter = attempt
                         break

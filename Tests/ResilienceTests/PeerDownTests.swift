@@ -9,11 +9,14 @@ extension Resilience {
     struct PeerDown {
         @Test("codebase-mcp killed: creates and reads answer fast, references kept and unverified, never stale")
         func codebaseKilled() async throws {
-            try await Scenario.run("codebase-mcp killed", options: {
-                var options = ServicePair.Options()
-                options.codebaseThroughProxy = false
-                return options
-            }()) { scenario, _ in
+            try await Scenario.run(
+                "codebase-mcp killed",
+                options: {
+                    var options = ServicePair.Options()
+                    options.codebaseThroughProxy = false
+                    return options
+                }()
+            ) { scenario, _ in
                 let ids = try await scenario.chunkIDs(for: "authenticate user", count: 1)
                 let older = try await scenario.create(title: "before the outage", references: ids + ["c_unknown"])
                 scenario.expect(older.status == 201, "create before the outage", [older])
@@ -42,7 +45,11 @@ extension Resilience {
                 let read = try await scenario.getItem(olderID)
                 scenario.expect(read.status == 200, "GET of an older item answers 200", [read])
                 scenario.expect(read.elapsed < .seconds(1), "GET answers in under 1 s", [read])
-                scenario.expect(read.item?.unverifiedReferences.count == 2 && read.item?.staleReferences == [], "older item unverified, not stale", [read])
+                scenario.expect(
+                    read.item?.unverifiedReferences.count == 2 && read.item?.staleReferences == [],
+                    "older item unverified, not stale",
+                    [read]
+                )
                 scenario.expect(read.hasWarning(.codeSearchUnavailable), "GET carries code_search_unavailable", [read])
             }
         }
@@ -71,7 +78,11 @@ extension Resilience {
                 scenario.expect(created.status == 201 && created.item?.unverifiedReferences == ["c_1"], "create works, unverified", [created])
                 scenario.expect(created.hasWarning(.codeSearchUnavailable), "with the warning", [created])
                 let id = try #require(created.item?.id)
-                let patched = try await HTTP.send(.PATCH, "\(scenario.workflow)/mcp/work_items/\(id)", json: #"{"expected_version": 1, "status": "active"}"#)
+                let patched = try await HTTP.send(
+                    .PATCH,
+                    "\(scenario.workflow)/mcp/work_items/\(id)",
+                    json: #"{"expected_version": 1, "status": "active"}"#
+                )
                 scenario.expect(patched.status == 200 && patched.item?.status == .active, "patch works", [patched])
                 let list = try await HTTP.get("\(scenario.workflow)/mcp/work_items")
                 scenario.expect(list.status == 200 && ((try? list.decode(WorkItemPage.self).items.count) ?? 0) == 1, "list works", [list])
@@ -93,7 +104,11 @@ extension Resilience {
                 scenario.expect(search.status == 200 && search.hasWarning(.workflowUnavailable), "search works with the warning", [search])
                 let chunk = try await HTTP.get("\(scenario.codebase)/mcp/chunks/\(ids[0])")
                 scenario.expect(chunk.status == 200, "chunk lookup works", [chunk])
-                scenario.expect(((try? chunk.decode(ChunkDetail.self))?.warnings ?? []).contains { WarningCode.workflowUnavailable.matches($0) }, "chunk carries the warning", [chunk])
+                scenario.expect(
+                    ((try? chunk.decode(ChunkDetail.self))?.warnings ?? []).contains { WarningCode.workflowUnavailable.matches($0) },
+                    "chunk carries the warning",
+                    [chunk]
+                )
                 let lookup = try await HTTP.post("\(scenario.codebase)/mcp/chunks/lookup", #"{"chunk_ids": ["\#(ids[0])", "c_nope"]}"#)
                 scenario.expect(lookup.status == 200, "lookup works", [lookup])
                 let health = try await HTTP.get("\(scenario.codebase)/health")

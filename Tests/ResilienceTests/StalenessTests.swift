@@ -28,7 +28,10 @@ extension Resilience {
 
                 try repository.write(
                     "billing/invoice.py",
-                    SampleRepository.files["billing/invoice.py"]!.replacingOccurrences(of: "round(subtotal * (1 + self.tax_rate), 2)", with: "subtotal + subtotal * self.tax_rate")
+                    SampleRepository.files["billing/invoice.py"]!.replacingOccurrences(
+                        of: "round(subtotal * (1 + self.tax_rate), 2)",
+                        with: "subtotal + subtotal * self.tax_rate"
+                    )
                 )
                 let index = try await scenario.reindex()
                 scenario.expect(index.status == 200, "re-index with wait answers 200", [index])
@@ -68,13 +71,20 @@ extension Resilience {
 
                 try repository.write(
                     "web/router.js",
-                    SampleRepository.files["web/router.js"]!.replacingOccurrences(of: "app.post('/login', loginHandler);", with: "app.post('/signin', loginHandler);")
+                    SampleRepository.files["web/router.js"]!.replacingOccurrences(
+                        of: "app.post('/login', loginHandler);",
+                        with: "app.post('/signin', loginHandler);"
+                    )
                 )
                 _ = try await scenario.reindex()
                 let read = try await scenario.getItem(itemID)
                 scenario.expect(read.item?.staleReferences == [routes], "1 stale", [read])
                 scenario.expect(read.item?.validReferences == [auth, invoice], "2 valid", [read])
-                scenario.expect(read.warnings.count == 1 && read.warnings[0].contains("2 of 3 entity references remain valid."), "'2 of 3' in the warning", [read])
+                scenario.expect(
+                    read.warnings.count == 1 && read.warnings[0].contains("2 of 3 entity references remain valid."),
+                    "'2 of 3' in the warning",
+                    [read]
+                )
             }
         }
     }

@@ -90,7 +90,13 @@ struct CircuitBreakerTests {
         for seed in 0..<50 {
             var configuration = CircuitBreakerConfiguration()
             configuration.baseCooldown = .seconds(40)
-            let breaker = CircuitBreaker(name: "j", configuration: configuration, clock: self.clock, random: SeededRandomSource(seed: UInt64(seed)), logger: .quiet)
+            let breaker = CircuitBreaker(
+                name: "j",
+                configuration: configuration,
+                clock: self.clock,
+                random: SeededRandomSource(seed: UInt64(seed)),
+                logger: .quiet
+            )
             try self.fail(breaker, times: 5)
             let first = breaker.timeUntilAvailable
             #expect(first >= .seconds(30) && first <= .seconds(50))
@@ -168,8 +174,10 @@ struct CircuitBreakerTests {
         let transitions = TestBox<[String]>([])
         var configuration = CircuitBreakerConfiguration()
         configuration.cooldownJitter = 0
-        let breaker = CircuitBreaker(name: "t", configuration: configuration, clock: self.clock, random: SeededRandomSource(seed: 1), logger: .quiet) {
-            from, to in transitions.mutate { $0.append("\(from.rawValue)->\(to.rawValue)") }
+        let breaker = CircuitBreaker(name: "t", configuration: configuration, clock: self.clock, random: SeededRandomSource(seed: 1), logger: .quiet)
+        {
+            from,
+            to in transitions.mutate { $0.append("\(from.rawValue)->\(to.rawValue)") }
         }
         try self.fail(breaker, times: 5)
         #expect(throws: CircuitOpenError.self) { try breaker.acquire() }

@@ -226,7 +226,8 @@ struct LoopbackTransportTests {
             case "/health":
                 .respond(
                     status: 200,
-                    body: #"{"status":"healthy","service":"codebase-mcp","version":"0.1.0","uptime_seconds":1.5,"database":{"status":"ok"},"dependencies":{}}"#
+                    body:
+                        #"{"status":"healthy","service":"codebase-mcp","version":"0.1.0","uptime_seconds":1.5,"database":{"status":"ok"},"dependencies":{}}"#
                 )
             default: .respond(status: 404, body: #"{"error":"not_found","message":"no","details":{}}"#)
             }

@@ -64,7 +64,11 @@ struct HierarchyTests {
             let tall = try await self.chain(client, depth: 3)
             let other = try await self.chain(client, depth: 3)
             // Moving a 3-level subtree under level 3 would reach level 6.
-            let refused = try await client.send(.patch, "/mcp/work_items/\(tall[0])", json: "{\"expected_version\": 1, \"parent_id\": \"\(other[2])\"}")
+            let refused = try await client.send(
+                .patch,
+                "/mcp/work_items/\(tall[0])",
+                json: "{\"expected_version\": 1, \"parent_id\": \"\(other[2])\"}"
+            )
             #expect(refused.status == .badRequest)
             // Under level 2 it reaches level 5 exactly.
             let moved = try await client.send(.patch, "/mcp/work_items/\(tall[0])", json: "{\"expected_version\": 1, \"parent_id\": \"\(other[1])\"}")

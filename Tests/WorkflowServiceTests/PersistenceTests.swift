@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import HTTPTypes
 import HummingbirdTesting
 import ServiceClient
+import Synchronization
 import Testing
 
 @testable import WorkflowService
@@ -27,8 +27,12 @@ struct PersistenceTests {
         try await withWorkflow(directory: directory) { client in
             let page = try await client.send(.get, "/mcp/work_items?include_deleted=true").decode(WorkItemPage.self)
             let stored = { (items: [WorkItem]) in
-                items.map { [$0.id, $0.title, $0.status.rawValue, $0.parentID ?? "-", "\($0.version)", $0.entityReferences.joined(separator: ","),
-                    "\($0.metadata)", "\($0.createdAt.timeIntervalSince1970)", "\($0.updatedAt.timeIntervalSince1970)", "\($0.deletedAt != nil)"] }
+                items.map {
+                    [
+                        $0.id, $0.title, $0.status.rawValue, $0.parentID ?? "-", "\($0.version)", $0.entityReferences.joined(separator: ","),
+                        "\($0.metadata)", "\($0.createdAt.timeIntervalSince1970)", "\($0.updatedAt.timeIntervalSince1970)", "\($0.deletedAt != nil)",
+                    ]
+                }
             }
             #expect(stored(page.items) == stored(before.value))
             let replay = try await client.send(

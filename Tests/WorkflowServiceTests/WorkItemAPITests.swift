@@ -53,7 +53,7 @@ struct WorkItemAPITests {
             #expect(item.parentID == parent.id)
             #expect(item.entityReferences == ["c_b", "c_a"])
             #expect(item.metadata == ["priority": 2, "tags": .array(["x"]), "nested": .object(["ok": true])])
-            #expect(try await client.item(item.id) .entityReferences == ["c_b", "c_a"])
+            #expect(try await client.item(item.id).entityReferences == ["c_b", "c_a"])
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import NIOHTTP1
 import NIOCore
+import NIOHTTP1
 
 extension PeerRequest {
     /// A request whose body is `value` as contract JSON.

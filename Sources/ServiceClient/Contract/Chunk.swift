@@ -36,8 +36,17 @@ public struct SearchResult: Codable, Sendable, Hashable {
     public var linkedWorkItems: [WorkItemSummary]?
 
     public init(
-        chunkID: String, filePath: String, repository: String, language: String, content: String, startLine: Int, endLine: Int,
-        similarityScore: Double, contextBefore: String, contextAfter: String, linkedWorkItems: [WorkItemSummary]?
+        chunkID: String,
+        filePath: String,
+        repository: String,
+        language: String,
+        content: String,
+        startLine: Int,
+        endLine: Int,
+        similarityScore: Double,
+        contextBefore: String,
+        contextAfter: String,
+        linkedWorkItems: [WorkItemSummary]?
     ) {
         self.chunkID = chunkID
         self.filePath = filePath
@@ -142,8 +151,18 @@ public struct ChunkDetail: Codable, Sendable, Hashable {
     public var warnings: [String]
 
     public init(
-        chunkID: String, filePath: String, repository: String, language: String, content: String, startLine: Int, endLine: Int,
-        contextBefore: String, contextAfter: String, indexedAt: Date, linkedWorkItems: [WorkItemSummary]?, warnings: [String] = []
+        chunkID: String,
+        filePath: String,
+        repository: String,
+        language: String,
+        content: String,
+        startLine: Int,
+        endLine: Int,
+        contextBefore: String,
+        contextAfter: String,
+        indexedAt: Date,
+        linkedWorkItems: [WorkItemSummary]?,
+        warnings: [String] = []
     ) {
         self.chunkID = chunkID
         self.filePath = filePath
@@ -255,8 +274,15 @@ public struct IndexJob: Codable, Sendable, Hashable {
     public var errorMessage: String?
 
     public init(
-        jobID: String, status: IndexJobStatus, repository: String? = nil, filesScanned: Int = 0, filesChanged: Int = 0, chunksAdded: Int = 0,
-        chunksRemoved: Int = 0, durationMS: Double = 0, errorMessage: String? = nil
+        jobID: String,
+        status: IndexJobStatus,
+        repository: String? = nil,
+        filesScanned: Int = 0,
+        filesChanged: Int = 0,
+        chunksAdded: Int = 0,
+        chunksRemoved: Int = 0,
+        durationMS: Double = 0,
+        errorMessage: String? = nil
     ) {
         self.jobID = jobID
         self.status = status

@@ -68,7 +68,11 @@ public struct HealthResponse: Codable, Sendable, Hashable {
     public var dependencies: [String: DependencyHealth]
 
     public init(
-        status: String, service: String, version: String, uptimeSeconds: Double, database: DatabaseHealth,
+        status: String,
+        service: String,
+        version: String,
+        uptimeSeconds: Double,
+        database: DatabaseHealth,
         dependencies: [String: DependencyHealth]
     ) {
         self.status = status

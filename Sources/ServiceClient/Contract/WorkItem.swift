@@ -31,10 +31,23 @@ public struct WorkItem: Codable, Sendable, Hashable {
     public var warnings: [String]
 
     public init(
-        id: String, title: String, description: String = "", itemType: WorkItemType = .task, status: WorkItemStatus = .planned,
-        parentID: String? = nil, entityReferences: [String] = [], metadata: [String: JSONValue] = [:], version: Int = 1,
-        createdAt: Date, updatedAt: Date, deletedAt: Date? = nil, validReferences: [String] = [], staleReferences: [String] = [],
-        unverifiedReferences: [String] = [], referencesCheckedAt: Date? = nil, warnings: [String] = []
+        id: String,
+        title: String,
+        description: String = "",
+        itemType: WorkItemType = .task,
+        status: WorkItemStatus = .planned,
+        parentID: String? = nil,
+        entityReferences: [String] = [],
+        metadata: [String: JSONValue] = [:],
+        version: Int = 1,
+        createdAt: Date,
+        updatedAt: Date,
+        deletedAt: Date? = nil,
+        validReferences: [String] = [],
+        staleReferences: [String] = [],
+        unverifiedReferences: [String] = [],
+        referencesCheckedAt: Date? = nil,
+        warnings: [String] = []
     ) {
         self.id = id
         self.title = title
@@ -144,8 +157,13 @@ public struct CreateWorkItemRequest: Codable, Sendable, Hashable {
     public var metadata: [String: JSONValue]?
 
     public init(
-        title: String, description: String? = nil, itemType: WorkItemType? = nil, status: WorkItemStatus? = nil,
-        parentID: String? = nil, entityReferences: [String]? = nil, metadata: [String: JSONValue]? = nil
+        title: String,
+        description: String? = nil,
+        itemType: WorkItemType? = nil,
+        status: WorkItemStatus? = nil,
+        parentID: String? = nil,
+        entityReferences: [String]? = nil,
+        metadata: [String: JSONValue]? = nil
     ) {
         self.title = title
         self.description = description

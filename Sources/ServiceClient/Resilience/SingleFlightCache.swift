@@ -166,11 +166,13 @@ public final class SingleFlightCache<Key: Hashable & Sendable, Value: Sendable>:
         let result: Result<Value, any Error>
         do {
             if let timeout = self.configuration.loadTimeout {
-                result = .success(try await withDeadline(self.clock.now.advanced(by: timeout), clock: self.clock) {
-                    try await load()
-                } onTimeout: {
-                    CacheLoadTimeoutError(timeout: timeout)
-                })
+                result = .success(
+                    try await withDeadline(self.clock.now.advanced(by: timeout), clock: self.clock) {
+                        try await load()
+                    } onTimeout: {
+                        CacheLoadTimeoutError(timeout: timeout)
+                    }
+                )
             } else {
                 result = .success(try await load())
             }

@@ -28,7 +28,12 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     private func record(_ request: Request, context: Context, status: Int, since started: ContinuousClock.Instant) {
         let route = context.endpointPath ?? "NotFound"
         let elapsed = started.duration(to: .now)
-        self.metrics.record(route: route, method: request.method.rawValue, status: status, nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        self.metrics.record(
+            route: route,
+            method: request.method.rawValue,
+            status: status,
+            nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        )
     }
 }
 
@@ -52,7 +57,11 @@ final class RequestMetrics: Sendable {
         let (counter, timer) = self.handles.withLock { handles in
             if let existing = handles[key] { return existing }
             let made = (
-                Counter(label: "http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: self.factory),
+                Counter(
+                    label: "http_requests_total",
+                    dimensions: [("route", route), ("method", method), ("status", String(status))],
+                    factory: self.factory
+                ),
                 Timer(label: "http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: self.factory)
             )
             handles[key] = made

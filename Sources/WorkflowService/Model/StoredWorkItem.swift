@@ -19,11 +19,23 @@ struct StoredWorkItem: Sendable, Hashable {
     /// The item as the contract shows it, with the outcome of a reference check.
     func response(_ check: ReferenceCheck) -> WorkItem {
         WorkItem(
-            id: self.id, title: self.title, description: self.description, itemType: self.itemType, status: self.status,
-            parentID: self.parentID, entityReferences: self.entityReferences, metadata: self.metadata, version: self.version,
-            createdAt: self.createdAt, updatedAt: self.updatedAt, deletedAt: self.deletedAt,
-            validReferences: check.valid, staleReferences: check.stale, unverifiedReferences: check.unverified,
-            referencesCheckedAt: check.checkedAt, warnings: check.warnings
+            id: self.id,
+            title: self.title,
+            description: self.description,
+            itemType: self.itemType,
+            status: self.status,
+            parentID: self.parentID,
+            entityReferences: self.entityReferences,
+            metadata: self.metadata,
+            version: self.version,
+            createdAt: self.createdAt,
+            updatedAt: self.updatedAt,
+            deletedAt: self.deletedAt,
+            validReferences: check.valid,
+            staleReferences: check.stale,
+            unverifiedReferences: check.unverified,
+            referencesCheckedAt: check.checkedAt,
+            warnings: check.warnings
         )
     }
 

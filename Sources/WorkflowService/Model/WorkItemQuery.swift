@@ -30,7 +30,10 @@ struct WorkItemQuery: Sendable, Hashable {
         }
         if let raw = parameters["item_type"], !raw.isEmpty {
             guard let type = WorkItemType(rawValue: raw) else {
-                throw APIError.invalid(field: "item_type", "item_type must be one of: \(WorkItemType.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw APIError.invalid(
+                    field: "item_type",
+                    "item_type must be one of: \(WorkItemType.allCases.map(\.rawValue).joined(separator: ", "))."
+                )
             }
             query.itemType = type
         }

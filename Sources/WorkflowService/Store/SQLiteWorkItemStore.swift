@@ -21,8 +21,12 @@ struct SQLiteWorkItemStore: WorkItemStore {
         try await self.database.write { db in
             let now = Self.now()
             if let idempotencyKey {
-                try db.execute(sql: "DELETE FROM idempotency_key WHERE created_at < ?", arguments: [now.timeIntervalSince1970 - Self.idempotencyWindow])
-                if let row = try Row.fetchOne(db, sql: "SELECT request, work_item_id FROM idempotency_key WHERE key = ?", arguments: [idempotencyKey]) {
+                try db.execute(
+                    sql: "DELETE FROM idempotency_key WHERE created_at < ?",
+                    arguments: [now.timeIntervalSince1970 - Self.idempotencyWindow]
+                )
+                if let row = try Row.fetchOne(db, sql: "SELECT request, work_item_id FROM idempotency_key WHERE key = ?", arguments: [idempotencyKey])
+                {
                     guard row["request"] == canonicalRequest else {
                         throw APIError(
                             .conflict,
@@ -40,14 +44,25 @@ struct SQLiteWorkItemStore: WorkItemStore {
             if let parentID = item.parentID {
                 let parentDepth = try Self.depth(db, of: parentID)
                 guard parentDepth + 1 <= Self.maxDepth else {
-                    throw APIError.invalid(field: "parent_id", "Work items nest at most \(Self.maxDepth) levels deep; '\(parentID)' is at level \(parentDepth).")
+                    throw APIError.invalid(
+                        field: "parent_id",
+                        "Work items nest at most \(Self.maxDepth) levels deep; '\(parentID)' is at level \(parentDepth)."
+                    )
                 }
             }
             let stored = StoredWorkItem(
                 id: "wi_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
-                title: item.title, description: item.description, itemType: item.itemType, status: item.status,
-                parentID: item.parentID, entityReferences: item.entityReferences, metadata: item.metadata, version: 1,
-                createdAt: now, updatedAt: now, deletedAt: nil
+                title: item.title,
+                description: item.description,
+                itemType: item.itemType,
+                status: item.status,
+                parentID: item.parentID,
+                entityReferences: item.entityReferences,
+                metadata: item.metadata,
+                version: 1,
+                createdAt: now,
+                updatedAt: now,
+                deletedAt: nil
             )
             try db.execute(
                 sql: """
@@ -243,7 +258,10 @@ struct SQLiteWorkItemStore: WorkItemStore {
     static func checkMove(_ db: Database, item id: String, under parentID: String) throws {
         let parentDepth = try Self.depth(db, of: parentID)
         if try Self.ancestry(db, of: parentID).contains(id) {
-            throw APIError.invalid(field: "parent_id", "Moving '\(id)' under '\(parentID)' would make a cycle: '\(parentID)' is '\(id)' or inside it.")
+            throw APIError.invalid(
+                field: "parent_id",
+                "Moving '\(id)' under '\(parentID)' would make a cycle: '\(parentID)' is '\(id)' or inside it."
+            )
         }
         let height =
             try Int.fetchOne(

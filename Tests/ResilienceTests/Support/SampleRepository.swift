@@ -6,39 +6,39 @@ struct SampleRepository {
 
     static let files: [String: String] = [
         "auth/session.py": """
-            import hashlib
+        import hashlib
 
 
-            def authenticate_user(username, password, store):
-                \"\"\"Check a user's password against the stored hash.\"\"\"
-                record = store.find(username)
-                if record is None:
-                    return False
-                return record.password_hash == hashlib.sha256(password.encode()).hexdigest()
+        def authenticate_user(username, password, store):
+            \"\"\"Check a user's password against the stored hash.\"\"\"
+            record = store.find(username)
+            if record is None:
+                return False
+            return record.password_hash == hashlib.sha256(password.encode()).hexdigest()
 
 
-            def logout_session(session_id, sessions):
-                sessions.pop(session_id, None)
-            """,
+        def logout_session(session_id, sessions):
+            sessions.pop(session_id, None)
+        """,
         "billing/invoice.py": """
-            class InvoiceCalculator:
-                def __init__(self, tax_rate):
-                    self.tax_rate = tax_rate
+        class InvoiceCalculator:
+            def __init__(self, tax_rate):
+                self.tax_rate = tax_rate
 
-                def total_with_tax(self, amounts):
-                    subtotal = sum(amounts)
-                    return round(subtotal * (1 + self.tax_rate), 2)
-            """,
+            def total_with_tax(self, amounts):
+                subtotal = sum(amounts)
+                return round(subtotal * (1 + self.tax_rate), 2)
+        """,
         "web/router.js": """
-            export function registerRoutes(app) {
-              app.get('/health', (req, res) => res.json({ ok: true }));
-              app.post('/login', loginHandler);
-            }
+        export function registerRoutes(app) {
+          app.get('/health', (req, res) => res.json({ ok: true }));
+          app.post('/login', loginHandler);
+        }
 
-            function loginHandler(req, res) {
-              res.json({ token: 'demo' });
-            }
-            """,
+        function loginHandler(req, res) {
+          res.json({ token: 'demo' });
+        }
+        """,
     ]
 
     init() throws {

@@ -40,10 +40,18 @@ final class StandInCodebase: Sendable {
         let router = Router()
         router.get("/health") { _, _ -> Response in
             let health = HealthResponse(
-                status: "healthy", service: "codebase-mcp", version: "test", uptimeSeconds: 1,
-                database: DatabaseHealth(status: "ok"), dependencies: [:]
+                status: "healthy",
+                service: "codebase-mcp",
+                version: "test",
+                uptimeSeconds: 1,
+                database: DatabaseHealth(status: "ok"),
+                dependencies: [:]
             )
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try ContractCoding.makeEncoder().encode(health))))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try ContractCoding.makeEncoder().encode(health)))
+            )
         }
         router.post("/mcp/chunks/lookup") { request, context -> Response in
             self.lookupCount.withLock { $0 += 1 }
@@ -54,9 +62,17 @@ final class StandInCodebase: Sendable {
             case .serverError:
                 return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "boom")))
             case .garbage:
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"found\": [tru")))
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: "{\"found\": [tru"))
+                )
             case .wrongShape:
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"items\": []}")))
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: "{\"items\": []}"))
+                )
             case .held, .normal:
                 if self.mode.withLock({ $0 }) == .held { await self.hold.wait() }
                 let ask = try await request.decode(as: ChunkLookupRequest.self, context: context)
