@@ -29,8 +29,8 @@ extension Resilience {
                 scenario.expect((try? plain.get().status) == 200, "pass-through answers as the upstream does")
 
                 proxy.setFault(.latency(.milliseconds(300)))
-                let (slow, slowTook) = await self.call(proxy)
-                scenario.expect((try? slow.get().status) == 200 && slowTook >= .milliseconds(300), "latency delays the answer (\(slowTook))")
+                let (slow, slowTook) = await self.call(proxy, timeout: .seconds(10))
+                scenario.expect((try? slow.get().status) == 200 && slowTook >= .milliseconds(300), "latency delays the answer (\(slowTook)): \(slow)")
 
                 proxy.setFault(.blackhole)
                 let (hole, holeTook) = await self.call(proxy, timeout: .milliseconds(400))
