@@ -3,6 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(CDispatch)
+// In optimized builds the C types of <sys/stat.h> and <time.h> can be attributed to CDispatch, whose headers
+// include them first; without this import, member import visibility rejects their fields.
+import CDispatch
+#endif
 
 /// A file's text as UTF-8 bytes with its line boundaries. Lines end at `\n`; a `\r\n` file is read as `\n`.
 struct SourceText: Sendable {
@@ -17,8 +22,9 @@ struct SourceText: Sendable {
 
     /// Reads raw file bytes: invalid UTF-8 is replaced (U+FFFD), `\r\n` becomes `\n`.
     init(fileBytes: [UInt8]) {
-        // Decoding validates in one pass and repairs what is not UTF-8, so every later slice is valid text.
-        var bytes = Array(String(decoding: fileBytes, as: UTF8.self).utf8)
+        // ASCII is valid UTF-8 as it is; anything else is decoded, which repairs what is not UTF-8, so every later
+        // slice is valid text.
+        var bytes = Self.isASCII(fileBytes) ? fileBytes : Array(String(decoding: fileBytes, as: UTF8.self).utf8)
         if bytes.contains(UInt8(ascii: "\r")) { bytes = Self.normalizingLineEnds(bytes) }
         self.init(normalized: bytes)
     }
@@ -63,6 +69,22 @@ struct SourceText: Sendable {
     /// The size in bytes of lines `first...last` including the `\n`s between them.
     func byteCount(lines first: Int, _ last: Int) -> Int {
         self.lineEnds[last] - self.lineStarts[first]
+    }
+
+    private static func isASCII(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var index = 0
+            let count = raw.count
+            while index + 8 <= count {
+                if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                index += 8
+            }
+            while index < count {
+                if raw[index] & 0x80 != 0 { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     private static func normalizingLineEnds(_ bytes: [UInt8]) -> [UInt8] {

@@ -14,8 +14,9 @@ public struct IndexerConfiguration: Sendable {
     public var batchFiles: Int = 4096
     /// How often a running job logs its progress.
     public var progressInterval: Duration = .seconds(2)
-    /// Parallel file readers and chunkers; the writer is SQLite's own thread.
-    public var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Parallel file readers and chunkers. SQLite's writer thread is the bottleneck and needs a core of its own, so
+    /// one core is left to it.
+    public var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
 
     public init() {}
 }
@@ -33,6 +34,10 @@ struct IndexCounters: Sendable, Equatable {
     var writeTime: Duration = .zero
     /// Time the writer waited for files to be read and chunked: zero when writing is the bottleneck.
     var readWaitTime: Duration = .zero
+    /// CPU time of the write transactions and of reading and chunking files: what the work costs, however busy the
+    /// machine is.
+    var writeCPUTime: Duration = .zero
+    var readCPUTime: Duration = .zero
 
     static func + (lhs: IndexCounters, rhs: IndexCounters) -> IndexCounters {
         IndexCounters(
@@ -43,7 +48,9 @@ struct IndexCounters: Sendable, Equatable {
             bytesRead: lhs.bytesRead + rhs.bytesRead,
             filesSkipped: lhs.filesSkipped + rhs.filesSkipped,
             writeTime: lhs.writeTime + rhs.writeTime,
-            readWaitTime: lhs.readWaitTime + rhs.readWaitTime
+            readWaitTime: lhs.readWaitTime + rhs.readWaitTime,
+            writeCPUTime: lhs.writeCPUTime + rhs.writeCPUTime,
+            readCPUTime: lhs.readCPUTime + rhs.readCPUTime
         )
     }
 }
@@ -97,6 +104,7 @@ struct RepositoryIndexer: Sendable {
             let writeStarted = ContinuousClock.now
             let outcome = try await self.store.apply(current.batch)
             counters.writeTime += writeStarted.duration(to: .now)
+            counters.writeCPUTime += outcome.cpuTime
             if outcome.changedAnything { self.generation.advance() }
             counters.filesScanned += current.files
             counters.filesChanged += current.batch.changed.count + current.batch.removedPaths.count
@@ -104,6 +112,7 @@ struct RepositoryIndexer: Sendable {
             counters.chunksRemoved += outcome.chunksRemoved
             counters.bytesRead += current.bytes
             counters.filesSkipped += current.skipped
+            counters.readCPUTime += current.cpuTime
             indexedPaths.formUnion(current.indexedPaths)
             await progress(counters)
             let now = ContinuousClock.now
@@ -157,6 +166,7 @@ struct RepositoryIndexer: Sendable {
         var bytes = 0
         var skipped = 0
         var indexedPaths: [String] = []
+        var cpuTime: Duration = .zero
     }
 
     /// Reads, hashes and chunks `files` on the worker tasks. Paths that turned binary or unreadable are removed.
@@ -164,25 +174,33 @@ struct RepositoryIndexer: Sendable {
         _ files: [ScannedFile], preparer: FilePreparer, stored: [String: [UInt8]], force: Bool, repositoryID: Int64
     ) async -> PreparedBatch {
         let workers = max(1, min(self.configuration.workers, files.count))
-        let outcomes = await withTaskGroup(of: [FileOutcome].self) { group in
+        let (outcomes, cpuTime) = await withTaskGroup(of: ([FileOutcome], Duration).self) { group in
             for worker in 0..<workers {
                 group.addTask {
                     var outcomes: [FileOutcome] = []
+                    var cpuTime: Duration = .zero
                     for index in stride(from: worker, to: files.count, by: workers) {
                         let file = files[index]
+                        let cpuStarted = threadCPUTime()
                         outcomes.append(preparer.prepare(file, storedHash: stored[file.path], force: force))
+                        cpuTime += threadCPUTime() - cpuStarted
                         // Indexing shares the cooperative pool with request handlers: let them in between files.
                         await Task.yield()
                     }
-                    return outcomes
+                    return (outcomes, cpuTime)
                 }
             }
             var all: [FileOutcome] = []
-            for await outcomes in group { all.append(contentsOf: outcomes) }
-            return all
+            var cpuTime: Duration = .zero
+            for await (outcomes, time) in group {
+                all.append(contentsOf: outcomes)
+                cpuTime += time
+            }
+            return (all, cpuTime)
         }
         var result = PreparedBatch(batch: IndexBatch(repositoryID: repositoryID))
         result.files = files.count
+        result.cpuTime = cpuTime
         for outcome in outcomes {
             switch outcome {
             case .changed(let file):
@@ -223,6 +241,8 @@ struct RepositoryIndexer: Sendable {
                 "megabytes_per_second": "\(String(format: "%.1f", megabytes / seconds))",
                 "seconds_writing": "\(String(format: "%.2f", counters.writeTime.inSeconds))",
                 "seconds_waiting_for_reads": "\(String(format: "%.2f", counters.readWaitTime.inSeconds))",
+                "cpu_seconds_writing": "\(String(format: "%.2f", counters.writeCPUTime.inSeconds))",
+                "cpu_seconds_reading": "\(String(format: "%.2f", counters.readCPUTime.inSeconds))",
             ]
         )
     }

@@ -3,6 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(CDispatch)
+// In optimized builds the C types of <sys/stat.h> and <time.h> can be attributed to CDispatch, whose headers
+// include them first; without this import, member import visibility rejects their fields.
+import CDispatch
+#endif
 
 /// Reads whole files with plain system calls: the indexer reads thousands of small files, and this is the cheapest
 /// way to get their bytes.

@@ -3,6 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(CDispatch)
+// In optimized builds the C types of <sys/stat.h> and <time.h> can be attributed to CDispatch, whose headers
+// include them first; without this import, member import visibility rejects their fields.
+import CDispatch
+#endif
 
 /// A file the scanner found to index: its path relative to the repository root, `/`-separated.
 struct ScannedFile: Sendable, Hashable {

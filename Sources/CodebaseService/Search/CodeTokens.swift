@@ -11,8 +11,12 @@ enum CodeTokens {
         return result
     }
 
-    /// The parts of every distinct identifier in `text` whose parts differ from the identifier itself, lowercased and
-    /// separated by spaces. Pure digits and identifiers without boundaries add nothing.
+    /// The parts of the identifiers in `text`, lowercased and separated by spaces, each part once, leaving out parts
+    /// that the text already holds as a whole word (the `content` column indexes those). Pure digits and
+    /// identifiers without boundaries add nothing.
+    ///
+    /// Parts and words are compared by a 64-bit FNV-1a hash: deterministic, so the same text always gives the same
+    /// column (FTS5 deletes depend on it); a collision could at worst leave out one part.
     static func splitDocument(_ text: some StringProtocol) -> String {
         self.splitDocument(Array(text.utf8)[...])
     }
@@ -20,43 +24,78 @@ enum CodeTokens {
     /// `splitDocument` over UTF-8 bytes.
     static func splitDocument(_ utf8: ArraySlice<UInt8>) -> String {
         var output: [UInt8] = []
-        // Identifiers already added, by an FNV-1a hash computed while scanning, with where each one was seen: a hit
-        // is confirmed by comparing bytes, so a collision never drops an identifier.
-        var seen: [UInt64: Range<Int>] = [:]
-        var index = utf8.startIndex
-        let count = utf8.endIndex
-        while index < count {
-            guard isIdentifierByte(utf8[index]) && utf8[index] != UInt8(ascii: "$") else {
-                index += 1
-                continue
-            }
-            let start = index
-            var hasBoundary = false
-            var previous: UInt8 = 0
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            while index < count, isIdentifierByte(utf8[index]), utf8[index] != UInt8(ascii: "$") {
-                let byte = utf8[index]
-                if byte == UInt8(ascii: "_") || (isUpper(byte) && index > start) || (isDigit(byte) != isDigit(previous) && index > start) {
-                    hasBoundary = true
+        utf8.withUnsafeBufferPointer { buffer in
+            // Every whole word of the text, lowercased: the parts not to repeat.
+            var words = HashSet64(expectedCount: buffer.count / 6)
+            var splittable: [Range<Int>] = []
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let first = buffer[index]
+                guard isIdentifierByte(first), first != UInt8(ascii: "$") else {
+                    index += 1
+                    continue
                 }
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-                previous = byte
-                index += 1
+                let start = index
+                var hasBoundary = first == UInt8(ascii: "_")
+                var previous = first
+                var hash = fnvStart
+                while index < count {
+                    let byte = buffer[index]
+                    guard isIdentifierByte(byte), byte != UInt8(ascii: "$") else { break }
+                    if index > start, byte == UInt8(ascii: "_") || isUpper(byte) || isDigit(byte) != isDigit(previous) {
+                        hasBoundary = true
+                    }
+                    hash = fnvStep(hash, isUpper(byte) ? byte + 32 : byte)
+                    previous = byte
+                    index += 1
+                }
+                words.insert(hash)
+                if hasBoundary { splittable.append(start..<index) }
             }
-            guard hasBoundary else { continue }
-            let word = utf8[start..<index]
-            if let earlier = seen[hash] {
-                if utf8[earlier].elementsEqual(word) { continue }
-            } else {
-                seen[hash] = start..<index
+            guard !splittable.isEmpty else { return }
+            var emitted = HashSet64(expectedCount: splittable.count * 2)
+            output.reserveCapacity(splittable.count * 8)
+            for range in splittable {
+                self.forEachPartRange(of: UnsafeBufferPointer(rebasing: buffer[range])) { part in
+                    var hash = fnvStart
+                    for byte in part { hash = fnvStep(hash, isUpper(byte) ? byte + 32 : byte) }
+                    guard !words.contains(hash), emitted.insert(hash) else { return }
+                    if !output.isEmpty { output.append(UInt8(ascii: " ")) }
+                    for byte in part { output.append(isUpper(byte) ? byte + 32 : byte) }
+                }
             }
-            let mark = output.count
-            if !output.isEmpty { output.append(UInt8(ascii: " ")) }
-            let (partCount, partBytes) = self.appendParts(of: word, to: &output)
-            // `HTTP` splits into itself: nothing to add.
-            if partCount == 0 || (partCount == 1 && partBytes == word.count) { output.removeLast(output.count - mark) }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Calls `body` with each part of `word` as written (not lowercased), by the rules of `forEachPart`.
+    static func forEachPartRange(of word: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if word.allSatisfy(isDigit) { return }
+        var partStart = -1
+        var previous: UInt8 = 0
+        for index in 0..<word.count {
+            let byte = word[index]
+            if byte == UInt8(ascii: "_") {
+                if partStart >= 0 { body(UnsafeBufferPointer(rebasing: word[partStart..<index])) }
+                partStart = -1
+                previous = byte
+                continue
+            }
+            if partStart >= 0 {
+                let next: UInt8 = index + 1 < word.count ? word[index + 1] : 0
+                let lowerToUpper = isUpper(byte) && !isUpper(previous) && !isDigit(previous)
+                let acronymEnd = isUpper(byte) && isUpper(previous) && isLower(next)
+                if lowerToUpper || acronymEnd || isDigit(byte) != isDigit(previous) {
+                    body(UnsafeBufferPointer(rebasing: word[partStart..<index]))
+                    partStart = index
+                }
+            } else {
+                partStart = index
+            }
+            previous = byte
+        }
+        if partStart >= 0 { body(UnsafeBufferPointer(rebasing: word[partStart..<word.count])) }
     }
 
     /// Calls `body` with each lowercased part of `word`, in order; a word made only of digits yields nothing.
@@ -94,42 +133,6 @@ enum CodeTokens {
         flush()
     }
 
-    /// Appends the lowercased parts of `word` to `output`, separated by spaces, without allocating; answers how many
-    /// parts and how many bytes of parts it wrote. The same rules as `forEachPart`.
-    static func appendParts(of word: ArraySlice<UInt8>, to output: inout [UInt8]) -> (parts: Int, bytes: Int) {
-        if word.allSatisfy(isDigit) { return (0, 0) }
-        var parts = 0
-        var bytes = 0
-        var inPart = false
-        var previous: UInt8 = 0
-        var index = word.startIndex
-        while index < word.endIndex {
-            let byte = word[index]
-            if byte == UInt8(ascii: "_") {
-                inPart = false
-                previous = byte
-                index += 1
-                continue
-            }
-            if inPart {
-                let next: UInt8 = index + 1 < word.endIndex ? word[index + 1] : 0
-                let lowerToUpper = isUpper(byte) && !isUpper(previous) && !isDigit(previous)
-                let acronymEnd = isUpper(byte) && isUpper(previous) && isLower(next)
-                if lowerToUpper || acronymEnd || isDigit(byte) != isDigit(previous) { inPart = false }
-            }
-            if !inPart {
-                if parts > 0 { output.append(UInt8(ascii: " ")) }
-                parts += 1
-                inPart = true
-            }
-            output.append(isUpper(byte) ? byte + 32 : byte)
-            bytes += 1
-            previous = byte
-            index += 1
-        }
-        return (parts, bytes)
-    }
-
     static func forEachPart(of word: [UInt8], _ body: ([UInt8]) -> Void) {
         self.forEachPart(of: word[...], body)
     }
@@ -137,4 +140,60 @@ enum CodeTokens {
     @inline(__always) static func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
     @inline(__always) static func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}
+
+private let fnvStart: UInt64 = 0xcbf2_9ce4_8422_2325
+
+@inline(__always) private func fnvStep(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+    (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+}
+
+/// A set of 64-bit hashes with open addressing: no per-lookup hashing of its own, unlike `Set<UInt64>`.
+struct HashSet64 {
+    private var slots: [UInt64]
+    private var count = 0
+
+    init(expectedCount: Int) {
+        var capacity = 16
+        while capacity < expectedCount * 2 { capacity <<= 1 }
+        self.slots = [UInt64](repeating: 0, count: capacity)
+    }
+
+    func contains(_ value: UInt64) -> Bool {
+        let key = value == 0 ? 1 : value
+        let mask = self.slots.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let stored = self.slots[slot]
+            if stored == key { return true }
+            if stored == 0 { return false }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Inserts `value`; false when it was already there.
+    @discardableResult
+    mutating func insert(_ value: UInt64) -> Bool {
+        if (self.count + 1) * 2 > self.slots.count { self.grow() }
+        let key = value == 0 ? 1 : value
+        let mask = self.slots.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let stored = self.slots[slot]
+            if stored == key { return false }
+            if stored == 0 {
+                self.slots[slot] = key
+                self.count += 1
+                return true
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = self.slots
+        self.slots = [UInt64](repeating: 0, count: old.count * 2)
+        self.count = 0
+        for key in old where key != 0 { self.insert(key) }
+    }
 }

@@ -48,8 +48,14 @@ struct IndexBatchOutcome: Sendable, Equatable {
     var chunksRemoved = 0
     /// Chunks whose text stayed but whose lines or symbols moved.
     var chunksUpdated = 0
+    /// CPU time of the transaction.
+    var cpuTime: Duration = .zero
 
     var changedAnything: Bool { self.chunksAdded + self.chunksRemoved + self.chunksUpdated > 0 }
+
+    static func == (lhs: IndexBatchOutcome, rhs: IndexBatchOutcome) -> Bool {
+        lhs.chunksAdded == rhs.chunksAdded && lhs.chunksRemoved == rhs.chunksRemoved && lhs.chunksUpdated == rhs.chunksUpdated
+    }
 }
 
 /// Search filters, already validated.
