@@ -9,11 +9,19 @@ extension GRDBChunkStore {
             var outcome = IndexBatchOutcome()
             try db.inTransaction {
                 let indexedAt = batch.indexedAt.timeIntervalSince1970
+                // New FTS rows are written after all chunk rows: one B-tree at a time is kinder to the page cache.
+                var documents: [PendingDocument] = []
                 for file in batch.changed {
-                    try Self.store(file, repositoryID: batch.repositoryID, indexedAt: indexedAt, db: db, outcome: &outcome)
+                    try Self.store(file, repositoryID: batch.repositoryID, indexedAt: indexedAt, db: db, outcome: &outcome, documents: &documents)
                 }
                 for path in batch.removedPaths {
                     try Self.removeFile(path: path, repositoryID: batch.repositoryID, db: db, outcome: &outcome)
+                }
+                let insertDocument = try db.cachedStatement(
+                    sql: "INSERT INTO chunk_fts (rowid, path, symbols, content, subwords) VALUES (?, ?, ?, ?, ?)"
+                )
+                for document in documents {
+                    try insertDocument.execute(arguments: [document.rowID, document.path, document.symbols, document.content, document.subwords])
                 }
                 return .commit
             }
@@ -25,7 +33,10 @@ extension GRDBChunkStore {
 
     /// Stores one file's chunks by difference with what is stored: a chunk whose id is already there keeps its row
     /// (and its FTS entry); only its lines are updated when text above it moved.
-    private static func store(_ file: PreparedFile, repositoryID: Int64, indexedAt: Double, db: Database, outcome: inout IndexBatchOutcome) throws {
+    private static func store(
+        _ file: PreparedFile, repositoryID: Int64, indexedAt: Double, db: Database, outcome: inout IndexBatchOutcome,
+        documents: inout [PendingDocument]
+    ) throws {
         let hash = Data(file.contentHash)
         let existingFileID = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT id FROM files WHERE repository_id = ? AND path = ?"),
@@ -64,16 +75,13 @@ extension GRDBChunkStore {
         let insertChunk = try db.cachedStatement(
             sql: "INSERT INTO chunks (chunk_id, file_id, start_line, end_line, content, symbols, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
         )
-        let insertDocument = try db.cachedStatement(
-            sql: "INSERT INTO chunk_fts (rowid, path, symbols, content, subwords) VALUES (?, ?, ?, ?, ?)"
-        )
         for chunk in file.chunks {
             if let stored = existing[chunk.id] {
                 if stored.symbols != chunk.symbols {
                     // Same text, new symbol detection: refresh the FTS entry so the `symbols` column is current.
                     try self.deleteChunkDocument(rowID: stored.rowID, pathColumn: file.pathColumn, db: db)
                     try db.cachedStatement(sql: "UPDATE chunks SET symbols = ? WHERE id = ?").execute(arguments: [chunk.symbols, stored.rowID])
-                    try insertDocument.execute(arguments: [stored.rowID, file.pathColumn, chunk.symbols, chunk.content, chunk.subwords])
+                    documents.append(PendingDocument(rowID: stored.rowID, path: file.pathColumn, chunk: chunk))
                 }
                 if stored.startLine != chunk.startLine || stored.endLine != chunk.endLine {
                     try db.cachedStatement(sql: "UPDATE chunks SET start_line = ?, end_line = ? WHERE id = ?")
@@ -83,7 +91,7 @@ extension GRDBChunkStore {
                 continue
             }
             try insertChunk.execute(arguments: [Data(chunk.id.digest), fileID, chunk.startLine, chunk.endLine, chunk.content, chunk.symbols, indexedAt])
-            try insertDocument.execute(arguments: [db.lastInsertedRowID, file.pathColumn, chunk.symbols, chunk.content, chunk.subwords])
+            documents.append(PendingDocument(rowID: db.lastInsertedRowID, path: file.pathColumn, chunk: chunk))
             outcome.chunksAdded += 1
         }
     }
@@ -153,5 +161,22 @@ extension GRDBChunkStore {
             sql: "INSERT INTO settings (key, value) VALUES ('analyzer_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             arguments: [DatabaseSchema.analyzerVersion]
         )
+    }
+}
+
+/// An FTS row to insert once the batch's chunk rows are written.
+private struct PendingDocument {
+    let rowID: Int64
+    let path: String
+    let symbols: String
+    let content: String
+    let subwords: String
+
+    init(rowID: Int64, path: String, chunk: PreparedChunk) {
+        self.rowID = rowID
+        self.path = path
+        self.symbols = chunk.symbols
+        self.content = chunk.content
+        self.subwords = chunk.subwords
     }
 }
