@@ -48,7 +48,9 @@ struct CodebaseMCP: AsyncParsableCommand {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
         guard self.maxFileBytes > 0 else { throw ValidationError("--max-file-bytes must be positive") }
-        guard self.chunkLines >= 1, self.chunkBytes >= 64 else { throw ValidationError("--chunk-lines must be at least 1 and --chunk-bytes at least 64") }
+        guard self.chunkLines >= 1, self.chunkBytes >= 64 else {
+            throw ValidationError("--chunk-lines must be at least 1 and --chunk-bytes at least 64")
+        }
     }
 
     func run() async throws {

@@ -27,7 +27,8 @@ public struct CodebaseConfiguration: Sendable {
     /// How long an idle keep-alive connection stays open.
     public var idleTimeout: Duration = .seconds(75)
 
-    public init(host: String = "127.0.0.1", port: Int = 8020, databasePath: String = "codebase.sqlite", workflowURL: String = "http://127.0.0.1:8010") {
+    public init(host: String = "127.0.0.1", port: Int = 8020, databasePath: String = "codebase.sqlite", workflowURL: String = "http://127.0.0.1:8010")
+    {
         self.host = host
         self.port = port
         self.databasePath = databasePath

@@ -22,7 +22,8 @@ struct ChunkAPITests {
                 Set(object.keys) == [
                     "chunk_id", "file_path", "repository", "language", "content", "start_line", "end_line", "context_before",
                     "context_after", "indexed_at", "linked_work_items", "warnings",
-                ])
+                ]
+            )
             #expect((object["indexed_at"] as? String)?.hasSuffix("Z") == true)
             let chunk = try raw.decode(ChunkDetail.self)
             #expect(chunk.chunkID == hit.chunkID)
@@ -36,9 +37,12 @@ struct ChunkAPITests {
         }
     }
 
-    @Test("an unknown or malformed id answers 404 chunk_not_found", arguments: [
-        "c_" + String(repeating: "0", count: 64), "c_nothex", "not-an-id", "C_" + String(repeating: "A", count: 64),
-    ])
+    @Test(
+        "an unknown or malformed id answers 404 chunk_not_found",
+        arguments: [
+            "c_" + String(repeating: "0", count: 64), "c_nothex", "not-an-id", "C_" + String(repeating: "A", count: 64),
+        ]
+    )
     func notFound(id: String) async throws {
         try await withFixtureApp { client, _, _ in
             let error = try await client.send(.get, "/mcp/chunks/\(id)").errorBody(.notFound)
@@ -72,10 +76,13 @@ struct ChunkAPITests {
         }
     }
 
-    @Test("lookup refuses bad bodies naming the field", arguments: [
-        (#"{}"#, "chunk_ids"), (#"{"chunk_ids": "c_1"}"#, "chunk_ids"), (#"{"chunk_ids": [1, 2]}"#, "chunk_ids"),
-        (#"{"chunk_ids": null}"#, "chunk_ids"), (#"{"#, "body"),
-    ])
+    @Test(
+        "lookup refuses bad bodies naming the field",
+        arguments: [
+            (#"{}"#, "chunk_ids"), (#"{"chunk_ids": "c_1"}"#, "chunk_ids"), (#"{"chunk_ids": [1, 2]}"#, "chunk_ids"),
+            (#"{"chunk_ids": null}"#, "chunk_ids"), (#"{"#, "body"),
+        ]
+    )
     func lookupValidation(body: String, field: String) async throws {
         try await withFixtureApp { client, _, _ in
             let error = try await client.send(.post, "/mcp/chunks/lookup", json: body).errorBody(.badRequest)

@@ -28,7 +28,11 @@ struct ChunkerTests {
             let expected = lines[(chunk.startLine - 1)..<chunk.endLine].joined(separator: "\n")
             #expect(chunk.content == expected, "\(path): chunk text differs from its lines", sourceLocation: sourceLocation)
             let oneLine = chunk.startLine == chunk.endLine
-            #expect(oneLine || chunk.endLine - chunk.startLine + 1 <= configuration.maxLines, "\(path): too many lines", sourceLocation: sourceLocation)
+            #expect(
+                oneLine || chunk.endLine - chunk.startLine + 1 <= configuration.maxLines,
+                "\(path): too many lines",
+                sourceLocation: sourceLocation
+            )
             #expect(oneLine || chunk.content.utf8.count <= configuration.maxBytes, "\(path): too many bytes", sourceLocation: sourceLocation)
             next = chunk.endLine + 1
         }
@@ -49,9 +53,12 @@ struct ChunkerTests {
         return files
     }
 
-    @Test("every line belongs to exactly one chunk, in order, within the caps", arguments: [
-        ChunkerConfiguration(), ChunkerConfiguration(maxLines: 5, maxBytes: 120, smallUnitLines: 2, mergedLines: 4),
-    ])
+    @Test(
+        "every line belongs to exactly one chunk, in order, within the caps",
+        arguments: [
+            ChunkerConfiguration(), ChunkerConfiguration(maxLines: 5, maxBytes: 120, smallUnitLines: 2, mergedLines: 4),
+        ]
+    )
     func coverage(configuration: ChunkerConfiguration) throws {
         let corpus = try Self.corpus()
         #expect(corpus.count > 20)
@@ -146,31 +153,37 @@ struct ChunkerTests {
         for chunk in chunks.dropLast() { #expect(chunk.content.hasSuffix("\n")) }
     }
 
-    @Test("declared names are found in Swift, Go, Rust, JavaScript, Java, C and Python", arguments: [
-        ("a.swift", "public final class Fetcher {", "Fetcher"),
-        ("a.swift", "    @MainActor public func loadItems(from url: URL) async throws {", "loadItems"),
-        ("a.swift", "extension Array where Element: Equatable {", "Array"),
-        ("a.go", "func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {", "ServeHTTP"),
-        ("a.go", "type Config struct {", "Config"),
-        ("a.rs", "impl<T: Display> Formatter for Wrapper<T> {", "Wrapper"),
-        ("a.rs", "pub(crate) async fn spawn_worker(id: u32) -> Handle {", "spawn_worker"),
-        ("a.js", "export default class ApiClient extends Base {", "ApiClient"),
-        ("a.js", "export const renderList = (items) => {", "renderList"),
-        ("a.js", "  async request(method, path) {", "request"),
-        ("a.java", "    public static List<String> parseArgs(String[] args) throws IOException {", "parseArgs"),
-        ("a.c", "static int hash_bytes(const unsigned char *data, size_t n)", "hash_bytes"),
-        ("a.py", "async def fetch_page(session, url):", "fetch_page"),
-        ("a.py", "MAX_RETRIES = 5", "MAX_RETRIES"),
-    ])
+    @Test(
+        "declared names are found in Swift, Go, Rust, JavaScript, Java, C and Python",
+        arguments: [
+            ("a.swift", "public final class Fetcher {", "Fetcher"),
+            ("a.swift", "    @MainActor public func loadItems(from url: URL) async throws {", "loadItems"),
+            ("a.swift", "extension Array where Element: Equatable {", "Array"),
+            ("a.go", "func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {", "ServeHTTP"),
+            ("a.go", "type Config struct {", "Config"),
+            ("a.rs", "impl<T: Display> Formatter for Wrapper<T> {", "Wrapper"),
+            ("a.rs", "pub(crate) async fn spawn_worker(id: u32) -> Handle {", "spawn_worker"),
+            ("a.js", "export default class ApiClient extends Base {", "ApiClient"),
+            ("a.js", "export const renderList = (items) => {", "renderList"),
+            ("a.js", "  async request(method, path) {", "request"),
+            ("a.java", "    public static List<String> parseArgs(String[] args) throws IOException {", "parseArgs"),
+            ("a.c", "static int hash_bytes(const unsigned char *data, size_t n)", "hash_bytes"),
+            ("a.py", "async def fetch_page(session, url):", "fetch_page"),
+            ("a.py", "MAX_RETRIES = 5", "MAX_RETRIES"),
+        ]
+    )
     func declarations(path: String, line: String, name: String) {
         let chunks = self.chunks(path, line + "\n")
         #expect(chunks.first?.symbols.split(separator: " ").first.map(String.init) == name)
     }
 
-    @Test("control flow and calls are not declarations", arguments: [
-        ("a.java", "        if (ready) {"), ("a.c", "    return compute(x);"), ("a.js", "  foo.bar(x) {"), ("a.py", "else:"),
-        ("a.swift", "    } else if let x = y {"),
-    ])
+    @Test(
+        "control flow and calls are not declarations",
+        arguments: [
+            ("a.java", "        if (ready) {"), ("a.c", "    return compute(x);"), ("a.js", "  foo.bar(x) {"), ("a.py", "else:"),
+            ("a.swift", "    } else if let x = y {"),
+        ]
+    )
     func notDeclarations(path: String, line: String) {
         #expect(self.chunks(path, line + "\n").first?.symbols == "")
     }

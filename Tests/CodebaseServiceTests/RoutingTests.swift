@@ -21,10 +21,13 @@ struct RoutingTests {
         }
     }
 
-    @Test("a known route with another method answers 405 method_not_allowed", arguments: [
-        (HTTPRequest.Method.get, "/mcp/search"), (.delete, "/mcp/search"), (.put, "/mcp/chunks/lookup"), (.post, "/mcp/chunks/c_1"),
-        (.get, "/mcp/index"), (.delete, "/mcp/index/jobs/job_1"), (.post, "/health"), (.post, "/metrics"),
-    ])
+    @Test(
+        "a known route with another method answers 405 method_not_allowed",
+        arguments: [
+            (HTTPRequest.Method.get, "/mcp/search"), (.delete, "/mcp/search"), (.put, "/mcp/chunks/lookup"), (.post, "/mcp/chunks/c_1"),
+            (.get, "/mcp/index"), (.delete, "/mcp/index/jobs/job_1"), (.post, "/health"), (.post, "/metrics"),
+        ]
+    )
     func wrongMethod(method: HTTPRequest.Method, path: String) async throws {
         try await withFixtureApp { client, _, _ in
             let error = try await client.send(method, path).errorBody(.methodNotAllowed)

@@ -24,7 +24,8 @@ struct SearchAPITests {
                 Set(results[0].keys) == [
                     "chunk_id", "file_path", "repository", "language", "content", "start_line", "end_line", "similarity_score",
                     "context_before", "context_after", "linked_work_items",
-                ])
+                ]
+            )
             #expect(results[0]["linked_work_items"] is NSNull)
 
             let response = try raw.decode(SearchResponse.self)
@@ -39,16 +40,19 @@ struct SearchAPITests {
         }
     }
 
-    @Test("the file that defines an identifier ranks first for it", arguments: [
-        ("ThreadingHTTPServer", "src/http/server.py", "class ThreadingHTTPServer"),
-        ("authenticate_user", "src/auth/users.py", "def authenticate_user"),
-        ("TokenStore", "src/auth/tokens.py", "class TokenStore"),
-        ("InventoryStore", "swift/Sources/Inventory/InventoryStore.swift", "actor InventoryStore"),
-        ("ApiClient", "web/src/api.js", "class ApiClient"),
-        ("debounce", "web/src/debounce.js", "function debounce"),
-        ("PriceFormatter", "swift/Sources/Inventory/PriceFormatter.swift", "enum PriceFormatter"),
-        ("Router", "src/http/routing.py", "class Router"),
-    ])
+    @Test(
+        "the file that defines an identifier ranks first for it",
+        arguments: [
+            ("ThreadingHTTPServer", "src/http/server.py", "class ThreadingHTTPServer"),
+            ("authenticate_user", "src/auth/users.py", "def authenticate_user"),
+            ("TokenStore", "src/auth/tokens.py", "class TokenStore"),
+            ("InventoryStore", "swift/Sources/Inventory/InventoryStore.swift", "actor InventoryStore"),
+            ("ApiClient", "web/src/api.js", "class ApiClient"),
+            ("debounce", "web/src/debounce.js", "function debounce"),
+            ("PriceFormatter", "swift/Sources/Inventory/PriceFormatter.swift", "enum PriceFormatter"),
+            ("Router", "src/http/routing.py", "class Router"),
+        ]
+    )
     func relevance(identifier: String, path: String, definition: String) async throws {
         try await withFixtureApp { client, _, _ in
             let response = try await client.search(identifier)
@@ -128,27 +132,30 @@ struct SearchAPITests {
         }
     }
 
-    @Test("every bad input answers 400 invalid_request naming the field", arguments: [
-        (#"{"limit": 5}"#, "query"),
-        (#"{"query": ""}"#, "query"),
-        (#"{"query": "   "}"#, "query"),
-        (#"{"query": 42}"#, "query"),
-        (#"{"query": null}"#, "query"),
-        (#"{"query": "x", "limit": 0}"#, "limit"),
-        (#"{"query": "x", "limit": 51}"#, "limit"),
-        (#"{"query": "x", "limit": "ten"}"#, "limit"),
-        (#"{"query": "x", "limit": 2.5}"#, "limit"),
-        (#"{"query": "x", "file_type": ".py"}"#, "file_type"),
-        (#"{"query": "x", "file_type": ""}"#, "file_type"),
-        (#"{"query": "x", "file_type": "p/y"}"#, "file_type"),
-        (#"{"query": "x", "directory": "../etc"}"#, "directory"),
-        (#"{"query": "x", "directory": ""}"#, "directory"),
-        (#"{"query": "x", "directory": 3}"#, "directory"),
-        (#"{"query": "x""#, "body"),
-        (#"[1, 2]"#, "body"),
-        (#""#, "body"),
-        (#"not json"#, "body"),
-    ])
+    @Test(
+        "every bad input answers 400 invalid_request naming the field",
+        arguments: [
+            (#"{"limit": 5}"#, "query"),
+            (#"{"query": ""}"#, "query"),
+            (#"{"query": "   "}"#, "query"),
+            (#"{"query": 42}"#, "query"),
+            (#"{"query": null}"#, "query"),
+            (#"{"query": "x", "limit": 0}"#, "limit"),
+            (#"{"query": "x", "limit": 51}"#, "limit"),
+            (#"{"query": "x", "limit": "ten"}"#, "limit"),
+            (#"{"query": "x", "limit": 2.5}"#, "limit"),
+            (#"{"query": "x", "file_type": ".py"}"#, "file_type"),
+            (#"{"query": "x", "file_type": ""}"#, "file_type"),
+            (#"{"query": "x", "file_type": "p/y"}"#, "file_type"),
+            (#"{"query": "x", "directory": "../etc"}"#, "directory"),
+            (#"{"query": "x", "directory": ""}"#, "directory"),
+            (#"{"query": "x", "directory": 3}"#, "directory"),
+            (#"{"query": "x""#, "body"),
+            (#"[1, 2]"#, "body"),
+            (#""#, "body"),
+            (#"not json"#, "body"),
+        ]
+    )
     func validation(body: String, field: String) async throws {
         try await withFixtureApp { client, _, _ in
             let error = try await client.send(.post, "/mcp/search", json: body).errorBody(.badRequest)

@@ -9,15 +9,18 @@ import Testing
 
 @Suite("Code tokens, query building and chunk ids")
 struct TokenAndIDTests {
-    @Test("identifiers split at camelCase, acronym, snake_case and digit boundaries", arguments: [
-        ("ThreadingHTTPServer", ["threading", "http", "server"]),
-        ("py_scanstring", ["py", "scanstring"]),
-        ("utf8Decode", ["utf", "8", "decode"]),
-        ("__init__", ["init"]),
-        ("parseJSONValue2", ["parse", "json", "value", "2"]),
-        ("simple", ["simple"]),
-        ("HTTP", ["http"]),
-    ])
+    @Test(
+        "identifiers split at camelCase, acronym, snake_case and digit boundaries",
+        arguments: [
+            ("ThreadingHTTPServer", ["threading", "http", "server"]),
+            ("py_scanstring", ["py", "scanstring"]),
+            ("utf8Decode", ["utf", "8", "decode"]),
+            ("__init__", ["init"]),
+            ("parseJSONValue2", ["parse", "json", "value", "2"]),
+            ("simple", ["simple"]),
+            ("HTTP", ["http"]),
+        ]
+    )
     func parts(identifier: String, expected: [String]) {
         #expect(CodeTokens.parts(of: Array(identifier.utf8)) == expected)
     }
@@ -65,7 +68,10 @@ struct TokenAndIDTests {
     @Test("identical chunks in one file get distinct ids")
     func duplicateChunks() {
         let preparer = FilePreparer(
-            repository: "repo", chunker: Chunker(configuration: ChunkerConfiguration(maxLines: 2, maxBytes: 4096)), maxFileBytes: 1 << 20)
+            repository: "repo",
+            chunker: Chunker(configuration: ChunkerConfiguration(maxLines: 2, maxBytes: 4096)),
+            maxFileBytes: 1 << 20
+        )
         let chunks = preparer.prepare(path: "dup.txt", bytes: Array("same\nsame\n\nsame\nsame\n\n".utf8), hash: []).chunks
         #expect(chunks.count >= 2)
         #expect(Set(chunks.map(\.id)).count == chunks.count)

@@ -119,7 +119,10 @@ struct DeclarationDetector: Sendable {
                 cursor = skipSpaces(bytes, cursor, end)
                 let wordStart = cursor
                 cursor = wordEnd(bytes, cursor, end)
-                if cursor == wordStart { cursor += 1; continue }
+                if cursor == wordStart {
+                    cursor += 1
+                    continue
+                }
                 if text(bytes, wordStart, cursor) == "for" {
                     let target = identifier(bytes, skipSpaces(bytes, cursor, end), end)
                     if !target.isEmpty { name = target }

@@ -54,7 +54,10 @@ struct DeclarationGrammar: Sendable {
         ]
         var table: [String: DeclarationGrammar] = [:]
         table["python"] = DeclarationGrammar(
-            typeKeywords: ["class"], functionKeywords: ["def"], modifiers: ["async"], topLevelAssignments: true
+            typeKeywords: ["class"],
+            functionKeywords: ["def"],
+            modifiers: ["async"],
+            topLevelAssignments: true
         )
         table["swift"] = DeclarationGrammar(
             typeKeywords: ["class", "struct", "enum", "protocol", "extension", "actor", "typealias", "macro"],
@@ -105,9 +108,16 @@ struct DeclarationGrammar: Sendable {
             )
         }
         table["css"] = DeclarationGrammar()
-        table["ruby"] = DeclarationGrammar(typeKeywords: ["class", "module"], functionKeywords: ["def"], modifiers: ["private", "protected", "public"])
+        table["ruby"] = DeclarationGrammar(
+            typeKeywords: ["class", "module"],
+            functionKeywords: ["def"],
+            modifiers: ["private", "protected", "public"]
+        )
         table["shell"] = DeclarationGrammar(
-            functionKeywords: ["function"], variableKeywords: ["export", "readonly", "declare"], signatureHeuristic: true, bareMethods: true
+            functionKeywords: ["function"],
+            variableKeywords: ["export", "readonly", "declare"],
+            signatureHeuristic: true,
+            bareMethods: true
         )
         table["perl"] = DeclarationGrammar(typeKeywords: ["package"], functionKeywords: ["sub"])
         for name in table.keys { table[name]?.indexLengths() }

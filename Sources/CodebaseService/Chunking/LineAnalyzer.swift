@@ -90,7 +90,11 @@ enum LineAnalyzer {
 
     /// `#` comments; `'`/`"` strings; with `tripleQuotes`, `'''`/`"""` strings that span lines.
     private static func scanHashLine(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int, _ initial: LexState, tripleQuotes: Bool
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ from: Int,
+        _ end: Int,
+        _ initial: LexState,
+        tripleQuotes: Bool
     ) -> LexState {
         var state = initial
         var index = from
@@ -127,7 +131,12 @@ enum LineAnalyzer {
 
     /// `//` and `/* */` comments; `"` and `'` strings; optionally `"""` and backtick strings that span lines.
     private static func scanCLine(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int, _ initial: LexState, tripleQuotes: Bool, backticks: Bool
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ from: Int,
+        _ end: Int,
+        _ initial: LexState,
+        tripleQuotes: Bool,
+        backticks: Bool
     ) -> LexState {
         var state = initial
         var index = from

@@ -38,7 +38,7 @@ struct APIError: Error, HTTPResponseError {
     }
 
     /// 500 `internal_error`, without details of the cause (those go to the log).
-    static let internalError = APIError(
+    static let unexpected = APIError(
         .internalServerError,
         ErrorCode.internalError,
         "The server failed to answer this request. The cause has been logged; try again."

@@ -20,7 +20,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 "unhandled error",
                 metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)", "method": "\(request.method)"]
             )
-            throw APIError.internalError
+            throw APIError.unexpected
         }
     }
 
@@ -38,7 +38,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if status.code < 500 {
                 return APIError(status, ErrorCode.invalidRequest, message ?? status.reasonPhrase, details: ["field": "body"])
             }
-            return APIError.internalError
+            return APIError.unexpected
         }
     }
 }

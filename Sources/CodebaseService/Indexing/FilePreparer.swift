@@ -67,7 +67,11 @@ struct FilePreparer: Sendable {
             source.bytes.withUnsafeBufferPointer { buffer in
                 for index in 0..<source.lineCount where !lines[index].isBlank && lines[index].start == .code {
                     declarations[index] = detector.detect(
-                        buffer, from: lines[index].contentStart, to: source.lineEnds[index], indent: lines[index].indent)
+                        buffer,
+                        from: lines[index].contentStart,
+                        to: source.lineEnds[index],
+                        indent: lines[index].indent
+                    )
                 }
             }
         }

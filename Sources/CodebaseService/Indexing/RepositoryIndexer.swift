@@ -92,7 +92,8 @@ struct RepositoryIndexer: Sendable {
         var indexedPaths = Set<String>()
         var lastReport = started
         let batches = self.batches(scan.files)
-        var prepared = batches.isEmpty ? nil : await self.prepare(batches[0], preparer: preparer, stored: stored, force: force, repositoryID: repositoryID)
+        var prepared =
+            batches.isEmpty ? nil : await self.prepare(batches[0], preparer: preparer, stored: stored, force: force, repositoryID: repositoryID)
         var position = 0
         while let current = prepared {
             try Task.checkCancellation()
@@ -171,7 +172,11 @@ struct RepositoryIndexer: Sendable {
 
     /// Reads, hashes and chunks `files` on the worker tasks. Paths that turned binary or unreadable are removed.
     private func prepare(
-        _ files: [ScannedFile], preparer: FilePreparer, stored: [String: [UInt8]], force: Bool, repositoryID: Int64
+        _ files: [ScannedFile],
+        preparer: FilePreparer,
+        stored: [String: [UInt8]],
+        force: Bool,
+        repositoryID: Int64
     ) async -> PreparedBatch {
         let workers = max(1, min(self.configuration.workers, files.count))
         let (outcomes, cpuTime) = await withTaskGroup(of: ([FileOutcome], Duration).self) { group in

@@ -34,7 +34,11 @@ extension GRDBChunkStore {
     /// Stores one file's chunks by difference with what is stored: a chunk whose id is already there keeps its row
     /// (and its FTS entry); only its lines are updated when text above it moved.
     private static func store(
-        _ file: PreparedFile, repositoryID: Int64, indexedAt: Double, db: Database, outcome: inout IndexBatchOutcome,
+        _ file: PreparedFile,
+        repositoryID: Int64,
+        indexedAt: Double,
+        db: Database,
+        outcome: inout IndexBatchOutcome,
         documents: inout [PendingDocument]
     ) throws {
         let hash = Data(file.contentHash)
@@ -90,7 +94,9 @@ extension GRDBChunkStore {
                 }
                 continue
             }
-            try insertChunk.execute(arguments: [Data(chunk.id.digest), fileID, chunk.startLine, chunk.endLine, chunk.content, chunk.symbols, indexedAt])
+            try insertChunk.execute(arguments: [
+                Data(chunk.id.digest), fileID, chunk.startLine, chunk.endLine, chunk.content, chunk.symbols, indexedAt,
+            ])
             documents.append(PendingDocument(rowID: db.lastInsertedRowID, path: file.pathColumn, chunk: chunk))
             outcome.chunksAdded += 1
         }

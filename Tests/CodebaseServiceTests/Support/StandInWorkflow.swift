@@ -27,7 +27,11 @@ final class StandInWorkflow: Sendable {
         let router = Router()
         router.get("/health") { _, _ -> Response in
             let health = HealthResponse(
-                status: "healthy", service: "workflow-mcp", version: "test", uptimeSeconds: 1, database: DatabaseHealth(status: "ok"),
+                status: "healthy",
+                service: "workflow-mcp",
+                version: "test",
+                uptimeSeconds: 1,
+                database: DatabaseHealth(status: "ok"),
                 dependencies: [:]
             )
             return try Self.json(health)

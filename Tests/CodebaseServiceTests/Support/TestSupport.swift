@@ -65,7 +65,10 @@ func makeFixtureCopy() throws -> (directory: TemporaryDirectory, repository: Str
 /// A configuration on a fresh database in `directory`, indexing `repositories`, talking to `workflowURL` (a closed
 /// port by default: linked work items then come back `null` with a warning).
 func testConfiguration(
-    _ directory: TemporaryDirectory, repositories: [String], workflowURL: String = closedPortURL, indexOnStartup: Bool = true
+    _ directory: TemporaryDirectory,
+    repositories: [String],
+    workflowURL: String = closedPortURL,
+    indexOnStartup: Bool = true
 ) -> CodebaseConfiguration {
     var configuration = CodebaseConfiguration(port: 0, databasePath: directory.path("codebase.sqlite"), workflowURL: workflowURL)
     configuration.repositories = repositories
