@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The one module both services share: wire types, typed clients, resilience parts.
@@ -119,6 +120,21 @@ let package = Package(
                 // Not imported: listed so that `swift test` builds both binaries the suite runs.
                 "WorkflowServer",
                 "CodebaseServer",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Keeps docs/openapi.yaml and docker/ true: real responses against the OpenAPI document, and the
+        // compose file's flags against the binaries' own argument parsers.
+        .testTarget(
+            name: "ContractTests",
+            dependencies: [
+                "CodebaseService",
+                "WorkflowService",
+                "CodebaseServer",
+                "WorkflowServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

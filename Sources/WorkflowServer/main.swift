@@ -14,7 +14,7 @@ struct WorkflowMCP: AsyncParsableCommand {
 
     private static let environment = ProcessInfo.processInfo.environment
 
-    @Option(help: "Address to bind.")
+    @Option(help: "Address to bind; 0.0.0.0 for every interface. Env: WORKFLOW_MCP_HOST.")
     var host: String = environment["WORKFLOW_MCP_HOST"] ?? "127.0.0.1"
 
     @Option(help: "Port to bind; 0 picks a free one. Env: WORKFLOW_MCP_PORT.")

@@ -1,0 +1,54 @@
+import Foundation
+import Yams
+
+/// The parts of a compose file the deployment test checks, read with Yams; a missing or mistyped key throws.
+struct ComposeFile {
+    /// One service: how it is built and the command line, ports, volumes, environment and health check it runs with.
+    struct Service {
+        /// The Dockerfile, relative to the repository root (the build context).
+        let dockerfile: String
+        let command: [String]
+        let ports: [String]
+        let volumes: [String]
+        let environment: [String: String]
+        /// The health check's command, joined by spaces.
+        let healthcheck: String
+    }
+
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let services: [String: Service]
+
+    init(contentsOf url: URL) throws {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard let root = try Yams.load(yaml: text) as? [String: Any], let services = root["services"] as? [String: Any] else {
+            throw Invalid(description: "\(url.path) has no services")
+        }
+        var parsed: [String: Service] = [:]
+        for (name, value) in services {
+            guard let service = value as? [String: Any] else { throw Invalid(description: "service \(name) is not a mapping") }
+            parsed[name] = try Self.service(name, service)
+        }
+        self.services = parsed
+    }
+
+    private static func service(_ name: String, _ service: [String: Any]) throws -> Service {
+        guard let build = service["build"] as? [String: Any], build["context"] as? String == "..",
+            let dockerfile = build["dockerfile"] as? String
+        else { throw Invalid(description: "service \(name) needs build.context '..' and build.dockerfile") }
+        guard let command = service["command"] as? [String] else { throw Invalid(description: "service \(name) needs a command list") }
+        guard let healthcheck = (service["healthcheck"] as? [String: Any])?["test"] as? [String] else {
+            throw Invalid(description: "service \(name) needs a healthcheck test list")
+        }
+        return Service(
+            dockerfile: dockerfile,
+            command: command,
+            ports: service["ports"] as? [String] ?? [],
+            volumes: service["volumes"] as? [String] ?? [],
+            environment: (service["environment"] as? [String: Any])?.mapValues { "\($0)" } ?? [:],
+            healthcheck: healthcheck.joined(separator: " ")
+        )
+    }
+}
