@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Measures workflow-mcp against a running pair (start it with `swift run -c release harness up --no-build`).
 
-Reports creates per second at concurrency 1 and 16, and GET /mcp/work_items/{id} p50/p95 with 0, 1, 10 and 100
+Reports creates per second (bodies from fixtures/work-items.json) at concurrency 1 and 16, and GET /mcp/work_items/{id} p50/p95 with 0, 1, 10 and 100
 entity references checked against the real codebase-mcp. Standard library only.
 """
 import argparse
 import http.client
 import json
+import os
 import statistics
 import threading
 import time
@@ -29,6 +30,22 @@ class Client:
         return response.status, (json.loads(data) if data else None)
 
 
+def sample_bodies():
+    """The create bodies of fixtures/work-items.json (without the loader's `code` and `children` keys), flattened."""
+    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "work-items.json")
+    with open(path) as file:
+        entries = json.load(file)["items"]
+    bodies = []
+    while entries:
+        entry = entries.pop(0)
+        entries.extend(entry.get("children", []))
+        bodies.append({key: value for key, value in entry.items() if key not in ("code", "children")})
+    return bodies
+
+
+SAMPLES = sample_bodies()
+
+
 def creates_per_second(base, concurrency, total):
     per_worker = total // concurrency
     errors = []
@@ -36,7 +53,8 @@ def creates_per_second(base, concurrency, total):
     def worker(index):
         client = Client(base)
         for n in range(per_worker):
-            status, _ = client.call("POST", "/mcp/work_items", {"title": f"bench {index}-{n}"})
+            body = dict(SAMPLES[n % len(SAMPLES)], title=f"{SAMPLES[n % len(SAMPLES)]['title']} ({index}-{n})")
+            status, _ = client.call("POST", "/mcp/work_items", body)
             if status != 201:
                 errors.append(status)
 

@@ -33,6 +33,9 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Do not run 'swift build' for the server binaries first.")
     var noBuild = false
 
+    @Flag(help: "Do not create the sample work items of fixtures/work-items.json in an empty workflow database.")
+    var noSeed = false
+
     func run() async throws {
         let root = PackageRoot.find()
         for (name, port) in [("workflow-mcp", self.workflowPort), ("codebase-mcp", self.codebasePort)] where !PortCheck.isFree(port) {
@@ -88,10 +91,11 @@ struct Up: AsyncParsableCommand {
             await codebase.stop()
             Self.fail("\(error)")
         }
+        let seeded = self.repo.isEmpty && !self.noSeed ? await Self.seed(root: root, workflowURL: workflowURL, codebaseURL: codebaseURL) : nil
         say(
             """
             codebase-mcp  \(codebaseURL)   indexing \(repositories.joined(separator: ", "))
-            workflow-mcp  \(workflowURL)
+            workflow-mcp  \(workflowURL)\(seeded.map { "   \($0)" } ?? "")
             logs and databases in \(data.path)
 
             Try:
@@ -111,6 +115,21 @@ struct Up: AsyncParsableCommand {
                 "workflow-mcp: \(workflowExit.map(String.init(describing:)) ?? "not running"); codebase-mcp: \(codebaseExit.map(String.init(describing:)) ?? "not running")"
             )
             group.cancelAll()
+        }
+    }
+
+    /// Creates the sample work items when workflow-mcp holds none, once codebase-mcp has indexed the sample repository
+    /// (their references are found by searching it). A failure is reported and leaves the servers running.
+    static func seed(root: URL?, workflowURL: String, codebaseURL: String) async -> String? {
+        guard let root else { return nil }
+        do {
+            guard try await SampleWorkItems.workflowIsEmpty(workflowURL: workflowURL) else { return nil }
+            let samples = try SampleWorkItems(contentsOf: SampleWorkItems.fixtureURL(root: root))
+            let created = try await samples.create(workflowURL: workflowURL, codebaseURL: codebaseURL)
+            return "\(created.count) sample work items from fixtures/work-items.json"
+        } catch {
+            say("warning: the sample work items were not created: \(error)")
+            return nil
         }
     }
 
