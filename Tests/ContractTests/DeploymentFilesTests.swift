@@ -31,11 +31,8 @@ struct DeploymentFilesTests {
         let service = try #require(self.compose.services["codebase"])
         let arguments = try DeploymentFiles.commandLine(of: service)
         let parsed = try CodebaseMCP.parse(arguments)
-        #expect(parsed.host == "0.0.0.0")
+        self.expectServesFromContainer(service, host: parsed.host, port: parsed.port, database: parsed.database)
         #expect(parsed.repo.allSatisfy { repo in service.volumes.contains { $0.hasSuffix(":\(repo):ro") } }, "every --repo is mounted")
-        #expect(service.volumes.contains { parsed.database.hasPrefix(Self.mountPoint(of: $0) + "/") }, "the database is on a volume")
-        #expect(service.ports.contains { $0.hasSuffix(":\(parsed.port)") })
-        #expect(service.healthcheck.contains("http://127.0.0.1:\(parsed.port)/health"))
         let workflow = try #require(self.compose.services["workflow"])
         let workflowPort = try WorkflowMCP.parse(DeploymentFiles.commandLine(of: workflow)).port
         #expect(parsed.workflowURL == "http://workflow:\(workflowPort)")
@@ -46,10 +43,7 @@ struct DeploymentFilesTests {
     func workflowCommandLine() throws {
         let service = try #require(self.compose.services["workflow"])
         let parsed = try WorkflowMCP.parse(DeploymentFiles.commandLine(of: service))
-        #expect(parsed.host == "0.0.0.0")
-        #expect(service.volumes.contains { parsed.database.hasPrefix(Self.mountPoint(of: $0) + "/") }, "the database is on a volume")
-        #expect(service.ports.contains { $0.hasSuffix(":\(parsed.port)") })
-        #expect(service.healthcheck.contains("http://127.0.0.1:\(parsed.port)/health"))
+        self.expectServesFromContainer(service, host: parsed.host, port: parsed.port, database: parsed.database)
         let codebase = try #require(self.compose.services["codebase"])
         let codebasePort = try CodebaseMCP.parse(DeploymentFiles.commandLine(of: codebase)).port
         #expect(parsed.codebaseURL == "http://codebase:\(codebasePort)")
@@ -60,6 +54,15 @@ struct DeploymentFilesTests {
     func unknownFlagIsRefused() {
         #expect(throws: (any Error).self) { try CodebaseMCP.parse(["--repos", "/src"]) }
         #expect(throws: (any Error).self) { try WorkflowMCP.parse(["--sync", "sometimes"]) }
+    }
+
+    /// Listens beyond the container's loopback, on the published port the health check asks, with its database on a
+    /// volume.
+    private func expectServesFromContainer(_ service: ComposeFile.Service, host: String, port: Int, database: String) {
+        #expect(host == "0.0.0.0")
+        #expect(service.volumes.contains { database.hasPrefix(Self.mountPoint(of: $0) + "/") }, "the database is on a volume")
+        #expect(service.ports.contains { $0.hasSuffix(":\(port)") })
+        #expect(service.healthcheck.contains("http://127.0.0.1:\(port)/health"))
     }
 
     /// Environment variables a service sets must be ones its binary reads; each is named in its `--help`.
