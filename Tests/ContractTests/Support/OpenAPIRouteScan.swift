@@ -1,0 +1,29 @@
+import Foundation
+
+/// The routes the controllers register, read from their sources (`router.get("/mcp/chunks/:chunk_id", …)` and the
+/// like), because `buildApplication` does not hand out its router. Hummingbird's `:name` becomes OpenAPI's `{name}`.
+enum OpenAPIRouteScan {
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The routes registered by the controllers of one service module, such as `WorkflowService`.
+    static func routes(module: String) throws -> Set<OpenAPIDocument.Operation> {
+        let folder = OpenAPIDocument.packageRoot.appendingPathComponent("Sources/\(module)/Controllers")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+        guard !files.isEmpty else { throw Invalid(description: "no controllers in \(folder.path)") }
+        let registration = try NSRegularExpression(pattern: #"router\.(get|put|post|patch|delete|head|options)\(\s*"([^"]+)""#)
+        let parameter = try NSRegularExpression(pattern: ":([A-Za-z_][A-Za-z0-9_]*)")
+        var routes = Set<OpenAPIDocument.Operation>()
+        for file in files {
+            let source = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for match in registration.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
+                let method = String(source[Range(match.range(at: 1), in: source)!]).uppercased()
+                let raw = String(source[Range(match.range(at: 2), in: source)!])
+                let path = parameter.stringByReplacingMatches(in: raw, range: NSRange(raw.startIndex..., in: raw), withTemplate: "{$1}")
+                routes.insert(OpenAPIDocument.Operation(method: method, path: path))
+            }
+        }
+        return routes
+    }
+}
