@@ -19,7 +19,7 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     let peer = PeerConnection(peerName: "codebase-mcp", configuration: configuration.peer, logger: logger, metricsFactory: metricsFactory)
     let references = ReferenceChecker(client: CodebaseClient(connection: peer, deadlines: configuration.deadlines), logger: logger)
 
-    let router = Router(context: WorkflowRequestContext.self)
+    let router = Router(context: WorkflowRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.middlewares.add(RequestMetricsMiddleware(factory: metricsFactory))
     router.middlewares.add(ErrorMiddleware())
     HealthController(store: store, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt).addRoutes(to: router)

@@ -150,6 +150,7 @@ struct SearchAPITests {
             (#"{"query": "x", "directory": "../etc"}"#, "directory"),
             (#"{"query": "x", "directory": ""}"#, "directory"),
             (#"{"query": "x", "directory": 3}"#, "directory"),
+            (#"{"query": "x", "fileType": "py"}"#, "fileType"),
             (#"{"query": "x""#, "body"),
             (#"[1, 2]"#, "body"),
             (#""#, "body"),

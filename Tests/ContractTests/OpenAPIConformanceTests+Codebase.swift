@@ -26,6 +26,7 @@ extension OpenAPIConformanceTests {
         for (body, field) in [
             (#"{"query": ""}"#, "query"), (#"{"query": "x", "limit": 51}"#, "limit"), (#"{"query": "x", "file_type": ".py"}"#, "file_type"),
             (#"{"query": 5}"#, "query"), (#"{"query": "x", "directory": "../etc"}"#, "directory"), ("[", "body"),
+            (#"{"query": "x", "fileType": "py"}"#, "fileType"),
         ] {
             Self.expectInvalid(try await codebase.call(.post, "/mcp/search", json: body), field: field)
         }
@@ -35,6 +36,7 @@ extension OpenAPIConformanceTests {
         #expect(lookup.json == .object(["found": .array([.string(chunkID)]), "missing": .array([.string("c_bad")])]), "\(lookup.text)")
         Self.expectInvalid(try await codebase.call(.post, "/mcp/chunks/lookup", json: #"{"chunk_ids": []}"#), field: "chunk_ids")
         Self.expectInvalid(try await codebase.call(.post, "/mcp/chunks/lookup", json: #"{"chunk_ids": "c_1"}"#), field: "chunk_ids")
+        Self.expectInvalid(try await codebase.call(.post, "/mcp/chunks/lookup", json: #"{"chunk_ids": ["c_1"], "ids": []}"#), field: "ids")
         let lookupTooLarge = try await codebase.call(.post, "/mcp/chunks/lookup", rawJSON: Self.body(over: Self.codebaseBodyCap, field: "padding"))
         #expect(lookupTooLarge.status == 413)
 
@@ -59,6 +61,9 @@ extension OpenAPIConformanceTests {
 
         #expect(try await codebase.call(.get, "/metrics").status == 200)
         for (template, parameters) in Self.codebasePaths { try await codebase.callOtherMethod(.put, template, parameters) }
+        #expect(try await codebase.callHead("/health").status == 200)
+        #expect(try await codebase.callHead("/mcp/chunks/{chunk_id}", ["chunk_id": chunkID]).status == 200)
+        #expect(try await codebase.callHead("/mcp/search").status == 405)
         try await codebase.callUnknownRoute(.get, "/mcp/nothing_here")
         return chunkID
     }
@@ -77,6 +82,7 @@ extension OpenAPIConformanceTests {
         #expect(try await codebase.call(.get, "/mcp/index/jobs/{job_id}", ["job_id": "job_unknown"]).status == 404)
         Self.expectInvalid(try await codebase.call(.post, "/mcp/index", json: #"{"repository": "/etc"}"#), field: "repository")
         Self.expectInvalid(try await codebase.call(.post, "/mcp/index", json: #"{"wait": "yes"}"#), field: "wait")
+        Self.expectInvalid(try await codebase.call(.post, "/mcp/index", json: #"{"wait": true, "forced": true}"#), field: "forced")
         #expect(try await codebase.call(.post, "/mcp/index", rawJSON: Self.body(over: Self.codebaseBodyCap, field: "repository")).status == 413)
     }
 

@@ -102,9 +102,15 @@ extension OpenAPIConformanceTests {
         let deleted = try await workflow.call(.get, "/mcp/work_items/{id}", ["id": childID], query: "include_deleted=true")
         #expect(deleted.status == 200)
         #expect(deleted.json?["deleted_at"]?.string != nil)
+        for (query, field) in [("include_deleted=maybe", "include_deleted"), ("verbose=true", "verbose")] {
+            Self.expectInvalid(try await workflow.call(.get, "/mcp/work_items/{id}", ["id": childID], query: query), field: field)
+        }
 
         #expect(try await workflow.call(.get, "/metrics").status == 200)
         for (template, parameters) in Self.workflowPaths { try await workflow.callOtherMethod(.put, template, parameters) }
+        #expect(try await workflow.callHead("/health").status == 200)
+        #expect(try await workflow.callHead("/metrics").status == 200)
+        #expect(try await workflow.callHead("/mcp/work_items/by_references").status == 405)
         try await workflow.callUnknownRoute(.get, "/mcp/nothing_here")
     }
 

@@ -184,6 +184,9 @@ struct WorkItemAPITests {
             #expect(try await client.send(.get, "/mcp/work_items/\(gone.id)").status == .notFound)
             let deleted = try await client.send(.get, "/mcp/work_items/\(gone.id)?include_deleted=true").decode(WorkItem.self)
             #expect(deleted.deletedAt != nil)
+            // A misspelt flag or parameter is refused rather than read as "no".
+            #expect(try await client.send(.get, "/mcp/work_items/\(gone.id)?include_deleted=yes").status == .badRequest)
+            #expect(try await client.send(.get, "/mcp/work_items/\(gone.id)?include_deleted_items=true").status == .badRequest)
             #expect(try await client.send(.get, "/mcp/work_items").decode(WorkItemPage.self).items.map(\.id) == [kept.id])
             let all = try await client.send(.get, "/mcp/work_items?include_deleted=true").decode(WorkItemPage.self)
             #expect(all.items.map(\.id) == [kept.id, gone.id])

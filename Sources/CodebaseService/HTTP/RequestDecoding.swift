@@ -4,7 +4,8 @@ import ServiceClient
 
 extension Request {
     /// Decodes a contract JSON body. A body over the context's cap answers 413; a body that is not the expected JSON
-    /// answers 400 `invalid_request` naming the field at fault (`body` when it is not JSON at all). With
+    /// answers 400 `invalid_request` naming the field at fault (`body` when it is not JSON at all), and so does a
+    /// field the contract does not have: a misspelt `file_type` silently ignored would widen a search unnoticed. With
     /// `emptyBody`, a request without a body decodes as that value.
     func decodeBody<Value: ContractBody>(as type: Value.Type, context: some RequestContext, emptyBody: Value? = nil) async throws -> Value {
         let buffer = try await self.body.collect(upTo: context.maxUploadSize)
@@ -14,7 +15,9 @@ extension Request {
         }
         let data = Data(buffer.readableBytesView)
         do {
-            return try ContractCoding.makeDecoder().decode(Value.self, from: data)
+            let value = try ContractCoding.makeDecoder().decode(Value.self, from: data)
+            if let unknown = Self.unknownField(in: data, known: Value.fieldKinds.map(\.0)) { throw unknown }
+            return value
         } catch let error as DecodingError {
             // Some decoding errors (a fraction where an integer belongs) come without the field's name: find it.
             if Self.codingPath(of: error).isEmpty, let misfit = Self.misfitField(in: data, fields: Value.fieldKinds) { throw misfit }
@@ -29,6 +32,14 @@ extension Request {
         @unknown default:
             []
         }
+    }
+
+    /// The first field, in name order, that the body has and the contract does not.
+    private static func unknownField(in data: Data, known: [String]) -> APIError? {
+        guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: data),
+            let unknown = object.keys.sorted().first(where: { !known.contains($0) })
+        else { return nil }
+        return .invalid(field: unknown, "Unknown field '\(unknown)'. Allowed: \(known.joined(separator: ", ")).")
     }
 
     /// The first field whose JSON value is not of its documented kind.

@@ -10,6 +10,7 @@ struct HealthController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/health", use: self.get)
+        router.refuseOtherMethods(on: "/health", allowing: [.get])
     }
 
     /// Answers 200 while the database is usable (`degraded` with the peer down), 503 `unhealthy` when it is not.

@@ -7,6 +7,7 @@ struct MetricsController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/metrics", use: self.get)
+        router.refuseOtherMethods(on: "/metrics", allowing: [.get])
     }
 
     /// The registry in the Prometheus text exposition format.

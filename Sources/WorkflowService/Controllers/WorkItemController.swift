@@ -36,7 +36,7 @@ struct WorkItemController<Context: RequestContext> {
     /// `GET /mcp/work_items/{id}` → 200 with references checked now; 404 `work_item_not_found`.
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
-        let includeDeleted = request.uri.queryParameters["include_deleted"] == "true"
+        let includeDeleted = try WorkItemQuery.parseItemParameters(request.queryDictionary)
         guard let item = try await self.store.item(id: id, includeDeleted: includeDeleted) else { throw APIError.workItemNotFound(id) }
         let check = try await self.references.check(item.entityReferences)
         return try JSONResponse.make(item.response(check))

@@ -41,9 +41,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension Router {
-    /// Answers 405 `method_not_allowed` for every method on `path` that no route serves.
+    /// Answers 405 `method_not_allowed` for every method on `path` that no route serves. Without this, the router
+    /// answers an unknown method on a known path with 404, which would send a client looking for the wrong mistake.
     func refuseOtherMethods(on path: RouterPath, allowing allowed: [HTTPRequest.Method]) {
-        let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        var all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options]
+        // HEAD is generated for GET routes.
+        if !allowed.contains(.get) { all.append(.head) }
         let allowHeader = allowed.map(\.rawValue).joined(separator: ", ")
         for method in all where !allowed.contains(method) {
             self.on(path, method: method) { _, _ -> Response in

@@ -17,10 +17,7 @@ struct WorkItemQuery: Sendable, Hashable {
 
     /// Parses the query string, naming the offending parameter on error.
     static func parse(_ parameters: [String: String]) throws(APIError) -> WorkItemQuery {
-        let known: Set<String> = ["status", "item_type", "parent_id", "entity_reference", "include_deleted", "limit", "cursor"]
-        if let unknown = parameters.keys.sorted().first(where: { !$0.isEmpty && !known.contains($0) }) {
-            throw APIError.invalid(field: unknown, "Unknown query parameter '\(unknown)'. Allowed: \(known.sorted().joined(separator: ", ")).")
-        }
+        try Self.refuseUnknown(parameters, known: ["status", "item_type", "parent_id", "entity_reference", "include_deleted", "limit", "cursor"])
         var query = WorkItemQuery()
         if let raw = parameters["status"], !raw.isEmpty {
             guard let status = WorkItemStatus(rawValue: raw) else {
@@ -39,10 +36,7 @@ struct WorkItemQuery: Sendable, Hashable {
         }
         if let raw = parameters["parent_id"], !raw.isEmpty { query.parentID = raw }
         if let raw = parameters["entity_reference"], !raw.isEmpty { query.entityReference = raw }
-        if let raw = parameters["include_deleted"], !raw.isEmpty {
-            guard let flag = Bool(raw) else { throw APIError.invalid(field: "include_deleted", "include_deleted must be true or false.") }
-            query.includeDeleted = flag
-        }
+        query.includeDeleted = try Self.includeDeleted(parameters)
         if let raw = parameters["limit"], !raw.isEmpty {
             guard let limit = Int(raw), (1...Self.maxLimit).contains(limit) else {
                 throw APIError.invalid(field: "limit", "limit must be an integer from 1 to \(Self.maxLimit).")
@@ -56,6 +50,24 @@ struct WorkItemQuery: Sendable, Hashable {
             query.after = position
         }
         return query
+    }
+
+    /// `include_deleted` of `GET /mcp/work_items/{id}`, its only query parameter.
+    static func parseItemParameters(_ parameters: [String: String]) throws(APIError) -> Bool {
+        try Self.refuseUnknown(parameters, known: ["include_deleted"])
+        return try Self.includeDeleted(parameters)
+    }
+
+    private static func includeDeleted(_ parameters: [String: String]) throws(APIError) -> Bool {
+        guard let raw = parameters["include_deleted"], !raw.isEmpty else { return false }
+        guard let flag = Bool(raw) else { throw APIError.invalid(field: "include_deleted", "include_deleted must be true or false.") }
+        return flag
+    }
+
+    private static func refuseUnknown(_ parameters: [String: String], known: Set<String>) throws(APIError) {
+        if let unknown = parameters.keys.sorted().first(where: { !$0.isEmpty && !known.contains($0) }) {
+            throw APIError.invalid(field: unknown, "Unknown query parameter '\(unknown)'. Allowed: \(known.sorted().joined(separator: ", ")).")
+        }
     }
 }
 

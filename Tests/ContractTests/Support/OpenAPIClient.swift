@@ -78,6 +78,18 @@ struct OpenAPIClient: Sendable {
         return answer
     }
 
+    /// `HEAD`, with no body whatever the status: on a path with a `GET` operation one of the GET's documented
+    /// statuses (both services generate `HEAD` for their `GET` routes), elsewhere one of `x-other-methods-responses`.
+    @discardableResult
+    func callHead(_ template: String, _ parameters: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Answer {
+        let answer = try await self.send(.head, Self.fill(template, parameters), query: nil, json: nil, headers: [:])
+        let get = self.document.responses(OpenAPIDocument.Operation(method: "GET", path: template))
+        let documented = get.isEmpty ? self.document.otherMethodsResponses(template) : get
+        #expect(documented[String(answer.status)] != nil, "\(self.service) HEAD \(template) answered \(answer.status)", sourceLocation: sourceLocation)
+        #expect(answer.text.isEmpty, "\(self.service) HEAD \(template) sent a body", sourceLocation: sourceLocation)
+        return answer
+    }
+
     /// Calls a route the service does not have; the answer must be one of `x-unknown-route-responses`.
     @discardableResult
     func callUnknownRoute(_ method: HTTPRequest.Method, _ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Answer {
