@@ -95,37 +95,32 @@ struct OpenAPIDocument: Sendable {
     /// Every schema the document holds: the named ones and those of parameters, headers, bodies and responses.
     var allSchemas: [(path: String, schema: OpenAPIJSON)] {
         var found: [(String, OpenAPIJSON)] = []
-        func walk(_ node: OpenAPIJSON, _ path: String) {
-            switch node {
-            case .object(let object):
-                for (key, value) in object {
-                    if key == "schema" {
-                        found.append(("\(path).schema", value))
-                    } else if path == "$.components.schemas" {
-                        found.append(("\(path).\(key)", value))
-                    } else {
-                        walk(value, "\(path).\(key)")
-                    }
-                }
-            case .array(let values):
-                for (index, value) in values.enumerated() { walk(value, "\(path)[\(index)]") }
-            default:
-                break
-            }
+        self.walk { key, value, parent in
+            guard key == "schema" || parent == "$.components.schemas" else { return true }
+            found.append(("\(parent).\(key)", value))
+            return false
         }
-        walk(self.root, "$")
         return found
     }
 
     /// Every `$ref` in the document and where it is.
     var allReferences: [(path: String, reference: String)] {
         var found: [(String, String)] = []
+        self.walk { key, value, parent in
+            guard key == "$ref", let reference = value.string else { return true }
+            found.append((parent, reference))
+            return false
+        }
+        return found
+    }
+
+    /// Visits every member of every object, depth first, with the JSON path of the object holding it; `visit`
+    /// answers whether to descend into the member's value.
+    private func walk(_ visit: (_ key: String, _ value: OpenAPIJSON, _ parent: String) -> Bool) {
         func walk(_ node: OpenAPIJSON, _ path: String) {
             switch node {
             case .object(let object):
-                for (key, value) in object {
-                    if key == "$ref", let reference = value.string { found.append((path, reference)) } else { walk(value, "\(path).\(key)") }
-                }
+                for (key, value) in object where visit(key, value, path) { walk(value, "\(path).\(key)") }
             case .array(let values):
                 for (index, value) in values.enumerated() { walk(value, "\(path)[\(index)]") }
             default:
@@ -133,6 +128,5 @@ struct OpenAPIDocument: Sendable {
             }
         }
         walk(self.root, "$")
-        return found
     }
 }
