@@ -104,6 +104,7 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--no-baseline", action="store_true", help="do not run python_fts5_baseline.py after the index")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="codebase-bench-")
@@ -133,6 +134,14 @@ def main():
             "chunks_per_second": round(chunks / seconds, 1), "database_bytes": db_bytes,
             "database_bytes_per_text_byte": round(db_bytes / text_bytes, 3),
         }
+        if not args.no_baseline:
+            # Right after ours: this machine's speed drifts over minutes, so only a back-to-back ratio carries.
+            script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "python_fts5_baseline.py")
+            output = subprocess.run([sys.executable, script, args.repo, os.path.join(work, "baseline.sqlite")],
+                                    check=True, capture_output=True, text=True).stdout
+            baseline = float(re.search(r"([0-9.]+) MB/s", output).group(1))
+            result["index"]["python_baseline_megabytes_per_second"] = baseline
+            result["index"]["ratio_to_python_baseline"] = round(text_bytes / 1e6 / seconds / baseline, 2)
 
         # 2. Re-index with nothing changed: every file is read and hashed, nothing is written.
         process, port = start_server(args.binary, database, args.repo)
