@@ -118,6 +118,7 @@ struct WorkItemAPITests {
                 let error = try response.decode(ErrorBody.self)
                 #expect(error.error == "work_item_not_found")
                 #expect(error.message.contains("wi_nope"))
+                #expect(error.details["work_item_id"] == .string("wi_nope"))
             }
         }
     }

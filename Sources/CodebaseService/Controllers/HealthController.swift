@@ -37,7 +37,7 @@ struct HealthController<Context: RequestContext> {
         let data = try ContractCoding.makeEncoder().encode(body)
         return Response(
             status: status == "unhealthy" ? .serviceUnavailable : .ok,
-            headers: [.contentType: "application/json"],
+            headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }

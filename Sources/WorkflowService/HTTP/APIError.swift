@@ -18,7 +18,12 @@ struct APIError: Error, HTTPResponseError {
     }
 
     static func workItemNotFound(_ id: String) -> APIError {
-        APIError(.notFound, ErrorCode.workItemNotFound, "Work item '\(id)' not found. List work items with GET /mcp/work_items.")
+        APIError(
+            .notFound,
+            ErrorCode.workItemNotFound,
+            "Work item '\(id)' not found. List work items with GET /mcp/work_items.",
+            details: ["work_item_id": .string(id)]
+        )
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
