@@ -15,17 +15,18 @@ public struct SampleWorkItems: Sendable {
         public var code: [String]
         public var children: [Entry]
 
-        public init(from decoder: any Decoder) throws {
-            var body = try [String: JSONValue](from: decoder)
-            let code = body.removeValue(forKey: "code")
-            let children = body.removeValue(forKey: "children")
-            self.body = body
-            self.code = try code.map { try Self.reencode($0, as: [String].self) } ?? []
-            self.children = try children.map { try Self.reencode($0, as: [Entry].self) } ?? []
+        private enum LoaderKeys: String, CodingKey {
+            case code, children
         }
 
-        private static func reencode<T: Decodable>(_ value: JSONValue, as type: T.Type) throws -> T {
-            try JSONDecoder().decode(type, from: JSONEncoder().encode(value))
+        public init(from decoder: any Decoder) throws {
+            let loader = try decoder.container(keyedBy: LoaderKeys.self)
+            self.code = try loader.decodeIfPresent([String].self, forKey: .code) ?? []
+            self.children = try loader.decodeIfPresent([Entry].self, forKey: .children) ?? []
+            var body = try [String: JSONValue](from: decoder)
+            body[LoaderKeys.code.rawValue] = nil
+            body[LoaderKeys.children.rawValue] = nil
+            self.body = body
         }
     }
 
