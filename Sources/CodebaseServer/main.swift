@@ -44,6 +44,12 @@ struct CodebaseMCP: AsyncParsableCommand {
     @Flag(help: "Do not index the repositories at start-up; index them with POST /mcp/index.")
     var noStartupIndex = false
 
+    @Flag(help: "Also serve MCP on standard input and output (for assistants that start the server); logs go to standard error.")
+    var stdio = false
+
+    @Option(help: "A browser origin allowed to call /mcp besides loopback ones; repeatable. Env: CODEBASE_MCP_ALLOWED_ORIGINS (comma-separated).")
+    var allowedOrigin: [String] = (environment["CODEBASE_MCP_ALLOWED_ORIGINS"] ?? "").split(separator: ",").map(String.init)
+
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
@@ -60,6 +66,8 @@ struct CodebaseMCP: AsyncParsableCommand {
         configuration.indexer.maxFileBytes = self.maxFileBytes
         configuration.indexer.chunker = ChunkerConfiguration(maxLines: self.chunkLines, maxBytes: self.chunkBytes)
         configuration.indexOnStartup = !self.noStartupIndex
+        configuration.stdio = self.stdio
+        configuration.allowedOrigins = self.allowedOrigin
         let app = try await buildApplication(configuration)
         try await app.runService()
     }

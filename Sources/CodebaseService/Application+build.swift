@@ -47,22 +47,41 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     HealthController(database: database, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
         .addRoutes(to: router)
     MetricsController(registry: registry).addRoutes(to: router)
-    SearchController(search: search, linkedWorkItems: linkedWorkItems).addRoutes(to: router)
-    ChunkController(store: store, linkedWorkItems: linkedWorkItems, contextLines: configuration.contextLines).addRoutes(to: router)
-    IndexController(queue: jobs, repositories: repositories).addRoutes(to: router)
+    let codebase = Codebase(
+        search: search,
+        store: store,
+        linkedWorkItems: linkedWorkItems,
+        jobs: jobs,
+        repositories: repositories,
+        contextLines: configuration.contextLines
+    )
+    SearchController(codebase: codebase).addRoutes(to: router)
+    ChunkController(codebase: codebase).addRoutes(to: router)
+    IndexController(codebase: codebase).addRoutes(to: router)
+    let mcp = MCPProtocol(tools: CodebaseTools(codebase: codebase), logger: logger)
+    MCPController(mcp: mcp, origins: OriginPolicy(allowed: configuration.allowedOrigins)).addRoutes(to: router)
 
     var services: [any Service] = [peer, indexing]
     if ParentWatchdog.isRequested { services.append(ParentWatchdog(logger: logger)) }
+    if configuration.stdio { services.append(StdioService(mcp: mcp, logger: logger)) }
+    // With --stdio, standard output carries MCP messages only.
+    let announce = configuration.stdio ? FileHandle.standardError : FileHandle.standardOutput
     let host = configuration.host
+    var port = configuration.port
+    if configuration.stdio, port != 0, !(await PortProbe.isFree(host: host, port: port)) {
+        logger.warning("port \(port) is taken (another copy of this server?); with --stdio, HTTP is served on a free port instead")
+        port = 0
+    }
+    let requestedPort = port
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout.inMilliseconds)))),
-        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "codebase-mcp"),
+        configuration: .init(address: .hostname(host, port: requestedPort), serverName: "codebase-mcp"),
         services: services,
         onServerRunning: { channel in
-            let port = channel.localAddress?.port ?? configuration.port
-            // One line on stdout that launchers and tests wait for.
-            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+            let port = channel.localAddress?.port ?? requestedPort
+            // One line that launchers and tests wait for.
+            announce.write(Data("listening on http://\(host):\(port)\n".utf8))
         },
         logger: logger
     )

@@ -26,6 +26,10 @@ public struct CodebaseConfiguration: Sendable {
     public var searchCache = SingleFlightCacheConfiguration()
     /// How long an idle keep-alive connection stays open.
     public var idleTimeout: Duration = .seconds(75)
+    /// Browser origins allowed to call `/mcp` besides loopback ones (`--allowed-origin`).
+    public var allowedOrigins: [String] = []
+    /// Serve MCP on standard input and output too; the `listening on` line then goes to standard error.
+    public var stdio = false
 
     public init(host: String = "127.0.0.1", port: Int = 8020, databasePath: String = "codebase.sqlite", workflowURL: String = "http://127.0.0.1:8010")
     {

@@ -29,6 +29,12 @@ struct WorkflowMCP: AsyncParsableCommand {
     @Option(help: "SQLite durability: 'normal' survives a killed process, 'full' also power loss. Env: WORKFLOW_MCP_SYNC.")
     var sync: String = environment["WORKFLOW_MCP_SYNC"] ?? "normal"
 
+    @Flag(help: "Also serve MCP on standard input and output (for assistants that start the server); logs go to standard error.")
+    var stdio = false
+
+    @Option(help: "A browser origin allowed to call /mcp besides loopback ones; repeatable. Env: WORKFLOW_MCP_ALLOWED_ORIGINS (comma-separated).")
+    var allowedOrigin: [String] = (environment["WORKFLOW_MCP_ALLOWED_ORIGINS"] ?? "").split(separator: ",").map(String.init)
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env: WORKFLOW_MCP_LOG_LEVEL.")
     var logLevel: String = environment["WORKFLOW_MCP_LOG_LEVEL"] ?? "info"
 
@@ -42,6 +48,8 @@ struct WorkflowMCP: AsyncParsableCommand {
         var configuration = WorkflowConfiguration(host: self.host, port: self.port, databasePath: self.database, codebaseURL: self.codebaseURL)
         configuration.logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
         configuration.synchronousFull = self.sync == "full"
+        configuration.stdio = self.stdio
+        configuration.allowedOrigins = self.allowedOrigin
         let app = try await buildApplication(configuration)
         try await app.runService()
     }

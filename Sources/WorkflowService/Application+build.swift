@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import ServiceClient
+import ServiceLifecycle
 
 /// The composition root of workflow-mcp: opens the database, connects to codebase-mcp, and wires the routes.
 /// The `workflow-mcp` executable and the tests both call it.
@@ -24,19 +25,34 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     router.middlewares.add(ErrorMiddleware())
     HealthController(store: store, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt).addRoutes(to: router)
     MetricsController(registry: registry).addRoutes(to: router)
-    WorkItemController(store: store, references: references).addRoutes(to: router)
-    ReferenceLookupController(store: store).addRoutes(to: router)
+    let workItems = WorkItems(store: store, references: references)
+    WorkItemController(workItems: workItems).addRoutes(to: router)
+    ReferenceLookupController(workItems: workItems).addRoutes(to: router)
+    let mcp = MCPProtocol(tools: WorkflowTools(workItems: workItems), logger: logger)
+    MCPController(mcp: mcp, origins: OriginPolicy(allowed: configuration.allowedOrigins)).addRoutes(to: router)
+
+    var services: [any Service] = [peer]
+    if ParentWatchdog.isRequested { services.append(ParentWatchdog(logger: logger)) }
+    if configuration.stdio { services.append(StdioService(mcp: mcp, logger: logger)) }
+    // With --stdio, standard output carries MCP messages only.
+    let announce = configuration.stdio ? FileHandle.standardError : FileHandle.standardOutput
 
     let host = configuration.host
+    var port = configuration.port
+    if configuration.stdio, port != 0, !(await PortProbe.isFree(host: host, port: port)) {
+        logger.warning("port \(port) is taken (another copy of this server?); with --stdio, HTTP is served on a free port instead")
+        port = 0
+    }
+    let requestedPort = port
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(75))),
-        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "workflow-mcp"),
-        services: ParentWatchdog.isRequested ? [peer, ParentWatchdog(logger: logger)] : [peer],
+        configuration: .init(address: .hostname(host, port: requestedPort), serverName: "workflow-mcp"),
+        services: services,
         onServerRunning: { channel in
-            let port = channel.localAddress?.port ?? configuration.port
-            // One line on stdout that launchers and tests wait for.
-            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+            let port = channel.localAddress?.port ?? requestedPort
+            // One line that launchers and tests wait for.
+            announce.write(Data("listening on http://\(host):\(port)\n".utf8))
         },
         logger: logger
     )

@@ -16,6 +16,10 @@ public struct WorkflowConfiguration: Sendable {
     /// The peer connection's settings (deadlines, retries, breaker, health checks).
     public var peer: PeerConnectionConfiguration
     public var deadlines = PeerDeadlines()
+    /// Browser origins allowed to call `/mcp` besides loopback ones (`--allowed-origin`).
+    public var allowedOrigins: [String] = []
+    /// Serve MCP on standard input and output too; the `listening on` line then goes to standard error.
+    public var stdio = false
 
     public init(host: String = "127.0.0.1", port: Int = 8010, databasePath: String = "workflow.sqlite", codebaseURL: String = "http://127.0.0.1:8020")
     {

@@ -14,7 +14,8 @@ struct RoutingTests {
     @Test("an unknown route answers 404 not_found with the error body")
     func unknownRoute() async throws {
         try await withFixtureApp { client, _, _ in
-            for path in ["/nope", "/mcp", "/mcp/chunks", "/mcp/index/jobs"] {
+            // `/mcp` itself is the MCP endpoint (GET answers 405 there; see MCPTests).
+            for path in ["/nope", "/mcp/nothing", "/mcp/chunks", "/mcp/index/jobs"] {
                 let error = try await client.send(.get, path).errorBody(.notFound)
                 #expect(error.error == "not_found", "\(path)")
             }

@@ -39,4 +39,26 @@ struct ArchitectureTests {
         #expect(!(try self.imports(inModule: "WorkflowServer")).contains("CodebaseService"))
         #expect(!(try self.imports(inModule: "CodebaseServer")).contains("WorkflowService"))
     }
+
+    /// The files of `folder` (under Sources/) that import `module`.
+    func files(in folder: String, importing module: String) throws -> [String] {
+        let directory = Self.sources.appendingPathComponent(folder)
+        guard let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
+        var found: [String] = []
+        for case let file as URL in files where file.pathExtension == "swift" {
+            let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+            if lines.contains(where: { $0.trimmingCharacters(in: .whitespaces) == "import \(module)" }) { found.append(file.lastPathComponent) }
+        }
+        return found.sorted()
+    }
+
+    @Test("each service imports the MCP SDK in one file, and its domain core knows neither HTTP nor MCP")
+    func twoFrontDoors() throws {
+        for service in ["WorkflowService", "CodebaseService"] {
+            #expect(try self.files(in: service, importing: "MCP") == ["MCPProtocol.swift"], "\(service)")
+            for module in ["Hummingbird", "MCP", "HTTPTypes"] {
+                #expect(try self.files(in: "\(service)/Domain", importing: module) == [], "\(service)/Domain imports \(module)")
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceClient
 
-/// A domain error that renders as the contract's error body with its status.
+/// An error of the REST door: the contract's error body with its HTTP status.
 struct APIError: Error, HTTPResponseError {
     let status: HTTPResponse.Status
     let body: ErrorBody
@@ -17,24 +17,14 @@ struct APIError: Error, HTTPResponseError {
         APIError(.badRequest, ErrorCode.invalidRequest, message, details: ["field": .string(field)])
     }
 
-    /// 404 `chunk_not_found`.
-    static func chunkNotFound(_ id: String) -> APIError {
-        APIError(
-            .notFound,
-            ErrorCode.chunkNotFound,
-            "Chunk '\(id)' not found. Its code may have changed or been deleted since it was indexed; search again for a current id.",
-            details: ["chunk_id": .string(id)]
-        )
-    }
-
-    /// 404 `job_not_found`.
-    static func jobNotFound(_ id: String) -> APIError {
-        APIError(
-            .notFound,
-            ErrorCode.jobNotFound,
-            "Index job '\(id)' not found. Job ids come from POST /mcp/index; finished jobs are kept for a while only.",
-            details: ["job_id": .string(id)]
-        )
+    /// The REST rendering of a domain error: the one place its kind becomes a status.
+    init(_ error: CodebaseError) {
+        switch error.kind {
+        case .invalidRequest: self.status = .badRequest
+        case .notFound: self.status = .notFound
+        case .failed: self.status = .internalServerError
+        }
+        self.body = error.body
     }
 
     /// 500 `internal_error`, without details of the cause (those go to the log).

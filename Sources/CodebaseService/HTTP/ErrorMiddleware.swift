@@ -10,6 +10,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as CodebaseError {
+            throw APIError(error)
         } catch let error as HTTPError {
             throw Self.translate(status: error.status, message: error.body)
         } catch let error as any HTTPResponseError {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import ServiceClient
 
 extension Request {
@@ -8,7 +9,7 @@ extension Request {
     /// field the contract does not have: a misspelt `file_type` silently ignored would widen a search unnoticed. With
     /// `emptyBody`, a request without a body decodes as that value.
     func decodeBody<Value: ContractBody>(as type: Value.Type, context: some RequestContext, emptyBody: Value? = nil) async throws -> Value {
-        let buffer = try await self.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await self.collectBody(context: context)
         if buffer.readableBytes == 0 || buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             if let emptyBody { return emptyBody }
             throw APIError.invalid(field: "body", "The request body is empty; send a JSON object.")
@@ -23,6 +24,11 @@ extension Request {
             if Self.codingPath(of: error).isEmpty, let misfit = Self.misfitField(in: data, fields: Value.fieldKinds) { throw misfit }
             throw Self.describe(error)
         }
+    }
+
+    /// The whole body, up to the context's cap (413 when larger, through the error middleware).
+    func collectBody(context: some RequestContext) async throws -> ByteBuffer {
+        try await self.body.collect(upTo: context.maxUploadSize)
     }
 
     private static func codingPath(of error: DecodingError) -> [any CodingKey] {
@@ -131,7 +137,7 @@ protocol ContractBody: Decodable {
 }
 
 extension SearchRequest: ContractBody {
-    static var fieldKinds: [(String, FieldKind)] { [("query", .string), ("limit", .integer), ("file_type", .string), ("directory", .string)] }
+    static var fieldKinds: [(String, FieldKind)] { [("query", .string), ("limit", .integer), ("file_type", .string), ("directory", .string), ("repository", .string)] }
 }
 
 extension ChunkLookupRequest: ContractBody {

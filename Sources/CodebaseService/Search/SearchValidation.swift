@@ -6,7 +6,7 @@ enum SearchValidation {
     static let limits = 1...50
     static let queryLength = 1...1000
 
-    static func validate(_ request: SearchRequest) throws(APIError) -> ValidatedSearch {
+    static func validate(_ request: SearchRequest) throws(CodebaseError) -> ValidatedSearch {
         let query = request.query
         guard queryLength.contains(query.count) else {
             throw .invalid(field: "query", "'query' must be 1 to 1000 characters long; it has \(query.count).")
@@ -20,13 +20,17 @@ enum SearchValidation {
         }
         return ValidatedSearch(
             query: SearchQuery(query),
-            filter: SearchFilter(fileType: try fileType(request.fileType), directory: try directory(request.directory)),
+            filter: SearchFilter(
+                fileType: try fileType(request.fileType),
+                directory: try directory(request.directory),
+                repository: try repository(request.repository)
+            ),
             limit: limit
         )
     }
 
     /// An extension without its dot (`py`) or a language name (`python`), lowercased.
-    private static func fileType(_ value: String?) throws(APIError) -> String? {
+    private static func fileType(_ value: String?) throws(CodebaseError) -> String? {
         guard let value else { return nil }
         if value.hasPrefix(".") {
             throw .invalid(field: "file_type", "'file_type' is an extension without its dot: \"\(value.dropFirst())\", not \"\(value)\".")
@@ -39,7 +43,7 @@ enum SearchValidation {
     }
 
     /// A directory relative to the repository root, as a prefix ending in `/`; `nil` for the root itself.
-    private static func directory(_ value: String?) throws(APIError) -> String? {
+    private static func directory(_ value: String?) throws(CodebaseError) -> String? {
         guard let value else { return nil }
         guard !value.isEmpty, value.utf8.count <= 1000, !value.contains("\0"), !value.contains("\\") else {
             throw .invalid(field: "directory", "'directory' must be a path relative to the repository root, such as \"src/\".")
@@ -51,5 +55,14 @@ enum SearchValidation {
         }
         guard !segments.isEmpty else { return nil }
         return segments.joined(separator: "/") + "/"
+    }
+
+    /// A repository name as `--repo` gave it (its directory's last component).
+    private static func repository(_ value: String?) throws(CodebaseError) -> String? {
+        guard let value else { return nil }
+        guard (1...255).contains(value.utf8.count), !value.contains("/"), !value.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw .invalid(field: "repository", "'repository' must be the name of a configured repository, such as \"myproject\".")
+        }
+        return value
     }
 }

@@ -64,6 +64,8 @@ struct SearchFilter: Sendable, Hashable {
     var fileType: String?
     /// A path prefix ending in `/`; `nil` for the whole repository.
     var directory: String?
+    /// A configured repository's name; `nil` for all of them.
+    var repository: String?
 }
 
 /// A stored chunk with its file, repository and context.

@@ -55,6 +55,10 @@ struct GRDBChunkStore: ChunkStore {
                 conditions.append("f.path >= ? AND f.path < ?")
                 arguments += [directory, String(directory.dropLast()) + "0"]
             }
+            if let repository = filter.repository {
+                conditions.append("f.repository_id = (SELECT id FROM repositories WHERE name = ?)")
+                arguments += [repository]
+            }
             let filterArguments = arguments
             arguments += [limit]
             let joins = "JOIN chunks c ON c.id = chunk_fts.rowid JOIN files f ON f.id = c.file_id"

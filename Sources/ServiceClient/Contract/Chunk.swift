@@ -6,16 +6,19 @@ public struct SearchRequest: Codable, Sendable, Hashable {
     public var limit: Int?
     public var fileType: String?
     public var directory: String?
+    /// A configured repository's name; `nil` searches them all.
+    public var repository: String?
 
-    public init(query: String, limit: Int? = nil, fileType: String? = nil, directory: String? = nil) {
+    public init(query: String, limit: Int? = nil, fileType: String? = nil, directory: String? = nil, repository: String? = nil) {
         self.query = query
         self.limit = limit
         self.fileType = fileType
         self.directory = directory
+        self.repository = repository
     }
 
     enum CodingKeys: String, CodingKey {
-        case query, limit, directory
+        case query, limit, directory, repository
         case fileType = "file_type"
     }
 }

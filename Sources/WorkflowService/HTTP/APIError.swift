@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceClient
 
-/// A domain error that renders as the contract's error body with its status.
+/// An error of the REST door: the contract's error body with its HTTP status.
 struct APIError: Error, HTTPResponseError {
     let status: HTTPResponse.Status
     let body: ErrorBody
@@ -17,13 +17,14 @@ struct APIError: Error, HTTPResponseError {
         APIError(.badRequest, ErrorCode.invalidRequest, message, details: ["field": .string(field)])
     }
 
-    static func workItemNotFound(_ id: String) -> APIError {
-        APIError(
-            .notFound,
-            ErrorCode.workItemNotFound,
-            "Work item '\(id)' not found. List work items with GET /mcp/work_items.",
-            details: ["work_item_id": .string(id)]
-        )
+    /// The REST rendering of a domain error: the one place its kind becomes a status.
+    init(_ error: WorkflowError) {
+        switch error.kind {
+        case .invalidRequest: self.status = .badRequest
+        case .notFound: self.status = .notFound
+        case .conflict: self.status = .conflict
+        }
+        self.body = error.body
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -6,17 +6,21 @@ import ServiceClient
 extension Request {
     /// The body as JSON, read up to the context's cap: 413 when larger, 400 naming `body` when not JSON.
     func jsonBody(context: some RequestContext) async throws -> JSONValue {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await self.body.collect(upTo: context.maxUploadSize)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, ErrorCode.payloadTooLarge, "The request body is larger than \(context.maxUploadSize) bytes.")
-        }
+        let buffer = try await self.collectBody(context: context)
         guard buffer.readableBytes > 0 else { throw APIError.invalid(field: "body", "The request needs a JSON object body.") }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
         } catch {
             throw APIError.invalid(field: "body", "The body is not valid JSON.")
+        }
+    }
+
+    /// The whole body, up to the context's cap: 413 when larger.
+    func collectBody(context: some RequestContext) async throws -> ByteBuffer {
+        do {
+            return try await self.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, ErrorCode.payloadTooLarge, "The request body is larger than \(context.maxUploadSize) bytes.")
         }
     }
 

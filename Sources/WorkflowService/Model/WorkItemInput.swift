@@ -34,10 +34,10 @@ enum WorkItemInput {
     static let createFields: Set<String> = ["title", "description", "item_type", "status", "parent_id", "entity_references", "metadata"]
 
     /// Parses a `POST /mcp/work_items` body.
-    static func parseCreate(_ body: JSONValue) throws(APIError) -> NewWorkItem {
+    static func parseCreate(_ body: JSONValue) throws(WorkflowError) -> NewWorkItem {
         let fields = try self.object(body)
         try self.rejectUnknown(fields, allowed: self.createFields)
-        guard let title = fields["title"] else { throw APIError.invalid(field: "title", "title is required (1 to 200 characters).") }
+        guard let title = fields["title"] else { throw WorkflowError.invalid(field: "title", "title is required (1 to 200 characters).") }
         var item = NewWorkItem(title: try self.title(title))
         if let value = fields["description"] { item.description = try self.description(value) }
         if let value = fields["item_type"] { item.itemType = try self.itemType(value) }
@@ -49,14 +49,14 @@ enum WorkItemInput {
     }
 
     /// Parses a `PATCH /mcp/work_items/{id}` body.
-    static func parsePatch(_ body: JSONValue) throws(APIError) -> WorkItemChanges {
+    static func parsePatch(_ body: JSONValue) throws(WorkflowError) -> WorkItemChanges {
         let fields = try self.object(body)
         try self.rejectUnknown(fields, allowed: self.createFields.union(["expected_version"]))
         guard let versionValue = fields["expected_version"] else {
-            throw APIError.invalid(field: "expected_version", "expected_version is required: send the version you last read.")
+            throw WorkflowError.invalid(field: "expected_version", "expected_version is required: send the version you last read.")
         }
         guard case .int(let version) = versionValue, version >= 1, version <= Int64(Int32.max) else {
-            throw APIError.invalid(field: "expected_version", "expected_version must be a positive integer.")
+            throw WorkflowError.invalid(field: "expected_version", "expected_version must be a positive integer.")
         }
         var changes = WorkItemChanges(expectedVersion: Int(version))
         if let value = fields["title"] { changes.title = try self.title(value) }
@@ -70,93 +70,93 @@ enum WorkItemInput {
     }
 
     /// Parses a `chunk_ids` list of 1 to 1000 non-empty strings.
-    static func chunkIDs(_ body: JSONValue) throws(APIError) -> [String] {
+    static func chunkIDs(_ body: JSONValue) throws(WorkflowError) -> [String] {
         let fields = try self.object(body)
         try self.rejectUnknown(fields, allowed: ["chunk_ids"])
         guard case .array(let values)? = fields["chunk_ids"], (1...1000).contains(values.count) else {
-            throw APIError.invalid(field: "chunk_ids", "chunk_ids must be a list of 1 to 1000 chunk ids.")
+            throw WorkflowError.invalid(field: "chunk_ids", "chunk_ids must be a list of 1 to 1000 chunk ids.")
         }
         var ids: [String] = []
         for value in values {
             guard case .string(let id) = value, !id.isEmpty, id.count <= self.maxReferenceLength else {
-                throw APIError.invalid(field: "chunk_ids", "every chunk id must be a non-empty string of at most 256 characters.")
+                throw WorkflowError.invalid(field: "chunk_ids", "every chunk id must be a non-empty string of at most 256 characters.")
             }
             ids.append(id)
         }
         return ids
     }
 
-    private static func object(_ body: JSONValue) throws(APIError) -> [String: JSONValue] {
-        guard case .object(let fields) = body else { throw APIError.invalid(field: "body", "The body must be a JSON object.") }
+    private static func object(_ body: JSONValue) throws(WorkflowError) -> [String: JSONValue] {
+        guard case .object(let fields) = body else { throw WorkflowError.invalid(field: "body", "The body must be a JSON object.") }
         return fields
     }
 
-    private static func rejectUnknown(_ fields: [String: JSONValue], allowed: Set<String>) throws(APIError) {
+    private static func rejectUnknown(_ fields: [String: JSONValue], allowed: Set<String>) throws(WorkflowError) {
         if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw APIError.invalid(field: unknown, "Unknown field '\(unknown)'. Allowed: \(allowed.sorted().joined(separator: ", ")).")
+            throw WorkflowError.invalid(field: unknown, "Unknown field '\(unknown)'. Allowed: \(allowed.sorted().joined(separator: ", ")).")
         }
     }
 
-    private static func title(_ value: JSONValue) throws(APIError) -> String {
-        guard case .string(let title) = value else { throw APIError.invalid(field: "title", "title must be a string.") }
+    private static func title(_ value: JSONValue) throws(WorkflowError) -> String {
+        guard case .string(let title) = value else { throw WorkflowError.invalid(field: "title", "title must be a string.") }
         guard !title.allSatisfy(\.isWhitespace), title.count <= self.maxTitleLength else {
-            throw APIError.invalid(field: "title", "title must have 1 to 200 characters and not be blank.")
+            throw WorkflowError.invalid(field: "title", "title must have 1 to 200 characters and not be blank.")
         }
         return title
     }
 
-    private static func description(_ value: JSONValue) throws(APIError) -> String {
+    private static func description(_ value: JSONValue) throws(WorkflowError) -> String {
         guard case .string(let description) = value, description.count <= self.maxDescriptionLength else {
-            throw APIError.invalid(field: "description", "description must be a string of at most 100000 characters.")
+            throw WorkflowError.invalid(field: "description", "description must be a string of at most 100000 characters.")
         }
         return description
     }
 
-    private static func itemType(_ value: JSONValue) throws(APIError) -> WorkItemType {
+    private static func itemType(_ value: JSONValue) throws(WorkflowError) -> WorkItemType {
         guard case .string(let raw) = value, let type = WorkItemType(rawValue: raw) else {
             let allowed = WorkItemType.allCases.map(\.rawValue).joined(separator: ", ")
-            throw APIError.invalid(field: "item_type", "item_type must be one of: \(allowed).")
+            throw WorkflowError.invalid(field: "item_type", "item_type must be one of: \(allowed).")
         }
         return type
     }
 
-    private static func status(_ value: JSONValue) throws(APIError) -> WorkItemStatus {
+    private static func status(_ value: JSONValue) throws(WorkflowError) -> WorkItemStatus {
         guard case .string(let raw) = value, let status = WorkItemStatus(rawValue: raw) else {
             let allowed = WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", ")
-            throw APIError.invalid(field: "status", "status must be one of: \(allowed).")
+            throw WorkflowError.invalid(field: "status", "status must be one of: \(allowed).")
         }
         return status
     }
 
-    private static func parentID(_ value: JSONValue) throws(APIError) -> String? {
+    private static func parentID(_ value: JSONValue) throws(WorkflowError) -> String? {
         switch value {
         case .null: return nil
         case .string(let id) where !id.isEmpty: return id
-        default: throw APIError.invalid(field: "parent_id", "parent_id must be the id of an existing work item, or null.")
+        default: throw WorkflowError.invalid(field: "parent_id", "parent_id must be the id of an existing work item, or null.")
         }
     }
 
     /// Up to 100 non-empty ids; duplicates removed, first occurrence kept.
-    private static func references(_ value: JSONValue) throws(APIError) -> [String] {
+    private static func references(_ value: JSONValue) throws(WorkflowError) -> [String] {
         guard case .array(let values) = value else {
-            throw APIError.invalid(field: "entity_references", "entity_references must be a list of chunk ids.")
+            throw WorkflowError.invalid(field: "entity_references", "entity_references must be a list of chunk ids.")
         }
         var seen = Set<String>()
         var references: [String] = []
         for value in values {
             guard case .string(let id) = value, !id.isEmpty, id.count <= self.maxReferenceLength else {
-                throw APIError.invalid(field: "entity_references", "every entity reference must be a non-empty string of at most 256 characters.")
+                throw WorkflowError.invalid(field: "entity_references", "every entity reference must be a non-empty string of at most 256 characters.")
             }
             if seen.insert(id).inserted { references.append(id) }
         }
         guard references.count <= self.maxReferences else {
-            throw APIError.invalid(field: "entity_references", "at most 100 distinct entity references are allowed; got \(references.count).")
+            throw WorkflowError.invalid(field: "entity_references", "at most 100 distinct entity references are allowed; got \(references.count).")
         }
         return references
     }
 
-    private static func metadata(_ value: JSONValue) throws(APIError) -> [String: JSONValue] {
-        guard case .object(let metadata) = value else { throw APIError.invalid(field: "metadata", "metadata must be a JSON object.") }
+    private static func metadata(_ value: JSONValue) throws(WorkflowError) -> [String: JSONValue] {
+        guard case .object(let metadata) = value else { throw WorkflowError.invalid(field: "metadata", "metadata must be a JSON object.") }
         return metadata
     }
 }

@@ -16,18 +16,18 @@ struct WorkItemQuery: Sendable, Hashable {
     var after: Int64?
 
     /// Parses the query string, naming the offending parameter on error.
-    static func parse(_ parameters: [String: String]) throws(APIError) -> WorkItemQuery {
+    static func parse(_ parameters: [String: String]) throws(WorkflowError) -> WorkItemQuery {
         try Self.refuseUnknown(parameters, known: ["status", "item_type", "parent_id", "entity_reference", "include_deleted", "limit", "cursor"])
         var query = WorkItemQuery()
         if let raw = parameters["status"], !raw.isEmpty {
             guard let status = WorkItemStatus(rawValue: raw) else {
-                throw APIError.invalid(field: "status", "status must be one of: \(WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw WorkflowError.invalid(field: "status", "status must be one of: \(WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             query.status = status
         }
         if let raw = parameters["item_type"], !raw.isEmpty {
             guard let type = WorkItemType(rawValue: raw) else {
-                throw APIError.invalid(
+                throw WorkflowError.invalid(
                     field: "item_type",
                     "item_type must be one of: \(WorkItemType.allCases.map(\.rawValue).joined(separator: ", "))."
                 )
@@ -39,13 +39,13 @@ struct WorkItemQuery: Sendable, Hashable {
         query.includeDeleted = try Self.includeDeleted(parameters)
         if let raw = parameters["limit"], !raw.isEmpty {
             guard let limit = Int(raw), (1...Self.maxLimit).contains(limit) else {
-                throw APIError.invalid(field: "limit", "limit must be an integer from 1 to \(Self.maxLimit).")
+                throw WorkflowError.invalid(field: "limit", "limit must be an integer from 1 to \(Self.maxLimit).")
             }
             query.limit = limit
         }
         if let raw = parameters["cursor"], !raw.isEmpty {
             guard let position = PageCursor.decode(raw) else {
-                throw APIError.invalid(field: "cursor", "cursor is not one this service issued; pass next_cursor as it was returned.")
+                throw WorkflowError.invalid(field: "cursor", "cursor is not one this service issued; pass next_cursor as it was returned.")
             }
             query.after = position
         }
@@ -53,20 +53,20 @@ struct WorkItemQuery: Sendable, Hashable {
     }
 
     /// `include_deleted` of `GET /mcp/work_items/{id}`, its only query parameter.
-    static func parseItemParameters(_ parameters: [String: String]) throws(APIError) -> Bool {
+    static func parseItemParameters(_ parameters: [String: String]) throws(WorkflowError) -> Bool {
         try Self.refuseUnknown(parameters, known: ["include_deleted"])
         return try Self.includeDeleted(parameters)
     }
 
-    private static func includeDeleted(_ parameters: [String: String]) throws(APIError) -> Bool {
+    private static func includeDeleted(_ parameters: [String: String]) throws(WorkflowError) -> Bool {
         guard let raw = parameters["include_deleted"], !raw.isEmpty else { return false }
-        guard let flag = Bool(raw) else { throw APIError.invalid(field: "include_deleted", "include_deleted must be true or false.") }
+        guard let flag = Bool(raw) else { throw WorkflowError.invalid(field: "include_deleted", "include_deleted must be true or false.") }
         return flag
     }
 
-    private static func refuseUnknown(_ parameters: [String: String], known: Set<String>) throws(APIError) {
+    private static func refuseUnknown(_ parameters: [String: String], known: Set<String>) throws(WorkflowError) {
         if let unknown = parameters.keys.sorted().first(where: { !$0.isEmpty && !known.contains($0) }) {
-            throw APIError.invalid(field: unknown, "Unknown query parameter '\(unknown)'. Allowed: \(known.sorted().joined(separator: ", ")).")
+            throw WorkflowError.invalid(field: unknown, "Unknown query parameter '\(unknown)'. Allowed: \(known.sorted().joined(separator: ", ")).")
         }
     }
 }

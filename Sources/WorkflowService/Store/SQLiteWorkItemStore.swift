@@ -28,7 +28,7 @@ struct SQLiteWorkItemStore: WorkItemStore {
                 if let row = try Row.fetchOne(db, sql: "SELECT request, work_item_id FROM idempotency_key WHERE key = ?", arguments: [idempotencyKey])
                 {
                     guard row["request"] == canonicalRequest else {
-                        throw APIError(
+                        throw WorkflowError(
                             .conflict,
                             "idempotency_key_reused",
                             "Idempotency-Key '\(idempotencyKey)' was already used with a different body. Use a new key for a new request.",
@@ -36,7 +36,7 @@ struct SQLiteWorkItemStore: WorkItemStore {
                         )
                     }
                     guard let existing = try Self.fetch(db, id: row["work_item_id"], includeDeleted: true) else {
-                        throw APIError.workItemNotFound(row["work_item_id"])
+                        throw WorkflowError.workItemNotFound(row["work_item_id"])
                     }
                     return .replayed(existing)
                 }
@@ -44,7 +44,7 @@ struct SQLiteWorkItemStore: WorkItemStore {
             if let parentID = item.parentID {
                 let parentDepth = try Self.depth(db, of: parentID)
                 guard parentDepth + 1 <= Self.maxDepth else {
-                    throw APIError.invalid(
+                    throw WorkflowError.invalid(
                         field: "parent_id",
                         "Work items nest at most \(Self.maxDepth) levels deep; '\(parentID)' is at level \(parentDepth)."
                     )
@@ -127,9 +127,9 @@ struct SQLiteWorkItemStore: WorkItemStore {
 
     func update(id: String, _ changes: WorkItemChanges) async throws -> StoredWorkItem {
         try await self.database.write { db in
-            guard var item = try Self.fetch(db, id: id, includeDeleted: false) else { throw APIError.workItemNotFound(id) }
+            guard var item = try Self.fetch(db, id: id, includeDeleted: false) else { throw WorkflowError.workItemNotFound(id) }
             guard item.version == changes.expectedVersion else {
-                throw APIError(
+                throw WorkflowError(
                     .conflict,
                     ErrorCode.versionConflict,
                     "Work item '\(id)' is at version \(item.version), not \(changes.expectedVersion). Read it again and retry.",
@@ -249,7 +249,7 @@ struct SQLiteWorkItemStore: WorkItemStore {
     /// The level of a live parent; a missing or deleted parent is the client's error.
     static func depth(_ db: Database, of parentID: String) throws -> Int {
         guard try Self.fetch(db, id: parentID, includeDeleted: false) != nil else {
-            throw APIError.invalid(field: "parent_id", "Parent work item '\(parentID)' not found.")
+            throw WorkflowError.invalid(field: "parent_id", "Parent work item '\(parentID)' not found.")
         }
         return try Self.ancestry(db, of: parentID).count
     }
@@ -258,7 +258,7 @@ struct SQLiteWorkItemStore: WorkItemStore {
     static func checkMove(_ db: Database, item id: String, under parentID: String) throws {
         let parentDepth = try Self.depth(db, of: parentID)
         if try Self.ancestry(db, of: parentID).contains(id) {
-            throw APIError.invalid(
+            throw WorkflowError.invalid(
                 field: "parent_id",
                 "Moving '\(id)' under '\(parentID)' would make a cycle: '\(parentID)' is '\(id)' or inside it."
             )
@@ -278,7 +278,7 @@ struct SQLiteWorkItemStore: WorkItemStore {
                 arguments: [id]
             ) ?? 1
         guard parentDepth + height <= Self.maxDepth else {
-            throw APIError.invalid(
+            throw WorkflowError.invalid(
                 field: "parent_id",
                 "Work items nest at most \(Self.maxDepth) levels deep; under '\(parentID)' (level \(parentDepth)) this item and its \(height - 1) levels below would reach level \(parentDepth + height)."
             )

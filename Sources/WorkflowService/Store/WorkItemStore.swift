@@ -20,7 +20,7 @@ struct WorkItemListing: Sendable, Hashable {
     var nextPosition: Int64?
 }
 
-/// Durable storage of work items. Every method is atomic; errors meant for the client are `APIError`.
+/// Durable storage of work items. Every method is atomic; errors meant for the client are `WorkflowError`.
 protocol WorkItemStore: Sendable {
     /// Creates an item; with an idempotency key, a repeat of the same body returns the first result.
     func create(_ item: NewWorkItem, idempotencyKey: String?, canonicalRequest: String) async throws -> CreateOutcome

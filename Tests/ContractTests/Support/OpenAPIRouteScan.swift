@@ -7,7 +7,11 @@ enum OpenAPIRouteScan {
         let description: String
     }
 
-    /// The routes registered by the controllers of one service module, such as `WorkflowService`.
+    /// The MCP endpoint speaks JSON-RPC, not REST: docs/mcp.md describes it, and the Python-client interoperability
+    /// check tests it.
+    static let notREST: Set<String> = ["/mcp"]
+
+    /// The REST routes registered by the controllers of one service module, such as `WorkflowService`.
     static func routes(module: String) throws -> Set<OpenAPIDocument.Operation> {
         let folder = OpenAPIDocument.packageRoot.appendingPathComponent("Sources/\(module)/Controllers")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
@@ -20,6 +24,7 @@ enum OpenAPIRouteScan {
             for match in registration.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
                 let method = String(source[Range(match.range(at: 1), in: source)!]).uppercased()
                 let raw = String(source[Range(match.range(at: 2), in: source)!])
+                if self.notREST.contains(raw) { continue }
                 let path = parameter.stringByReplacingMatches(in: raw, range: NSRange(raw.startIndex..., in: raw), withTemplate: "{$1}")
                 routes.insert(OpenAPIDocument.Operation(method: method, path: path))
             }

@@ -1,0 +1,46 @@
+import ServiceClient
+
+/// A failure of a codebase operation that the caller can act on: the contract's error body and the kind of failure.
+///
+/// The domain and the store throw only this; each front door maps it once (REST: a status and the error body in
+/// `APIError`; MCP: a tool result with `isError`).
+struct CodebaseError: Error, Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        /// A field the caller can correct (`details.field` names it).
+        case invalidRequest
+        case notFound
+        /// The operation ran and failed on the server's side (an index job that failed).
+        case failed
+    }
+
+    let kind: Kind
+    let body: ErrorBody
+
+    init(_ kind: Kind, _ code: String, _ message: String, details: [String: JSONValue] = [:]) {
+        self.kind = kind
+        self.body = ErrorBody(error: code, message: message, details: details)
+    }
+
+    /// `invalid_request` naming the offending field in `details.field`.
+    static func invalid(field: String, _ message: String) -> CodebaseError {
+        CodebaseError(.invalidRequest, ErrorCode.invalidRequest, message, details: ["field": .string(field)])
+    }
+
+    static func chunkNotFound(_ id: String) -> CodebaseError {
+        CodebaseError(
+            .notFound,
+            ErrorCode.chunkNotFound,
+            "Chunk '\(id)' not found. Its code may have changed or been deleted since it was indexed; search again for a current id.",
+            details: ["chunk_id": .string(id)]
+        )
+    }
+
+    static func jobNotFound(_ id: String) -> CodebaseError {
+        CodebaseError(
+            .notFound,
+            ErrorCode.jobNotFound,
+            "Index job '\(id)' not found. Job ids come from POST /mcp/index; finished jobs are kept for a while only.",
+            details: ["job_id": .string(id)]
+        )
+    }
+}

@@ -1,0 +1,37 @@
+import ServiceClient
+
+/// The compact text of a codebase tool result, for a model: warnings first, then `path:start-end` and a short snippet.
+enum CodeText {
+    /// Lines of a search hit's text shown in the snippet; the whole text is in the structured content.
+    static let snippetLines = 3
+
+    static func render(_ response: SearchResponse) -> String {
+        var lines = response.warnings.map { "warning: \($0)" }
+        lines.append("\(response.results.count) of \(response.totalCount) matching chunks:")
+        for result in response.results {
+            var head = "\(result.repository)/\(result.filePath):\(result.startLine)-\(result.endLine) \(result.chunkID)"
+            if let linked = result.linkedWorkItems, !linked.isEmpty { head += " linked: " + linked.map(\.id).joined(separator: ", ") }
+            lines.append(head)
+            lines += result.content.split(separator: "\n", omittingEmptySubsequences: false).prefix(self.snippetLines).map { "  \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func render(_ chunk: ChunkDetail) -> String {
+        var lines = chunk.warnings.map { "warning: \($0)" }
+        var head = "\(chunk.repository)/\(chunk.filePath):\(chunk.startLine)-\(chunk.endLine) \(chunk.chunkID) (\(chunk.language))"
+        if let linked = chunk.linkedWorkItems, !linked.isEmpty { head += " linked: " + linked.map(\.id).joined(separator: ", ") }
+        lines.append(head)
+        lines.append(chunk.content)
+        return lines.joined(separator: "\n")
+    }
+
+    static func render(_ job: IndexJob) -> String {
+        var line = "Index job \(job.jobID): \(job.status.rawValue)"
+        if job.status != .pending {
+            line += "; \(job.filesScanned) files scanned, \(job.filesChanged) changed, +\(job.chunksAdded)/-\(job.chunksRemoved) chunks"
+        }
+        if let error = job.errorMessage { line += "; error: \(error)" }
+        return line
+    }
+}

@@ -1,0 +1,87 @@
+import ServiceClient
+
+/// The MCP tools of codebase-mcp (MCP.md): each one REST operation of `Codebase`, its structured content the REST body.
+struct CodebaseTools: Sendable {
+    let codebase: Codebase
+
+    private static let job = #"""
+        {"type":"object","required":["job_id","status"],"properties":{"job_id":{"type":"string"},"status":{"enum":["pending","running","completed","failed"]},"files_scanned":{"type":"integer"},"files_changed":{"type":"integer"},"chunks_added":{"type":"integer"},"chunks_removed":{"type":"integer"},"error_message":{"type":["string","null"]}}}
+        """#
+    private static let linked = #"{"type":["array","null"],"description":"work items referencing the chunk; null if workflow-mcp is unreachable"}"#
+
+    static let definitions: [ToolDefinition] = [
+        ToolDefinition(
+            "search_code",
+            "Ranked search over the indexed code by words and identifiers (e.g. \"authenticate user\", \"parse_config\"). Returns the best chunks first, each with file_path:start_line-end_line, its text, a chunk_id to pass to get_chunk or to reference from a work item, and linked work items.",
+            input: #"{"type":"object","properties":{"query":{"type":"string","minLength":1,"maxLength":1000},"limit":{"type":"integer","minimum":1,"maximum":50,"default":10},"file_type":{"type":"string","description":"extension without dot (py) or language (python)"},"directory":{"type":"string","description":"path prefix, e.g. src/"},"repository":{"type":"string"}},"required":["query"],"additionalProperties":false}"#,
+            output: #"{"type":"object","required":["results","total_count","warnings"],"properties":{"results":{"type":"array","items":{"type":"object","required":["chunk_id","file_path","repository","start_line","end_line","content"],"properties":{"chunk_id":{"type":"string"},"file_path":{"type":"string"},"repository":{"type":"string"},"start_line":{"type":"integer"},"end_line":{"type":"integer"},"content":{"type":"string"},"similarity_score":{"type":"number"},"linked_work_items":\#(linked)}}},"total_count":{"type":"integer"},"latency_ms":{"type":"number"},"warnings":{"type":"array","items":{"type":"string"}}}}"#,
+            readOnly: true,
+            idempotent: true
+        ),
+        ToolDefinition(
+            "get_chunk",
+            "Read one indexed chunk by chunk_id, with a few lines of context and its linked work items. chunk_not_found means the code changed or was deleted since: search again.",
+            input: #"{"type":"object","properties":{"chunk_id":{"type":"string"}},"required":["chunk_id"],"additionalProperties":false}"#,
+            output: #"{"type":"object","required":["chunk_id","file_path","repository","start_line","end_line","content","warnings"],"properties":{"chunk_id":{"type":"string"},"file_path":{"type":"string"},"repository":{"type":"string"},"start_line":{"type":"integer"},"end_line":{"type":"integer"},"content":{"type":"string"},"context_before":{"type":"string"},"context_after":{"type":"string"},"linked_work_items":\#(linked),"warnings":{"type":"array","items":{"type":"string"}}}}"#,
+            readOnly: true,
+            idempotent: true
+        ),
+        ToolDefinition(
+            "index_repository",
+            "Re-index the configured repositories (or one, by name) so search sees the files as they are now. Unchanged files are skipped; force re-reads all. With wait, returns when done (reporting progress); otherwise returns a job_id for get_indexing_status.",
+            input: #"{"type":"object","properties":{"repository":{"type":"string"},"force":{"type":"boolean","default":false},"wait":{"type":"boolean","default":false}},"additionalProperties":false}"#,
+            output: job,
+            readOnly: false,
+            idempotent: true
+        ),
+        ToolDefinition(
+            "get_indexing_status",
+            "The status and counters of an index job started by index_repository: pending, running, completed or failed.",
+            input: #"{"type":"object","properties":{"job_id":{"type":"string"}},"required":["job_id"],"additionalProperties":false}"#,
+            output: job,
+            readOnly: true,
+            idempotent: true
+        ),
+    ]
+
+    /// Runs the tool `name`; `nil` when there is no such tool. Domain errors become error results.
+    func call(_ name: String, arguments: [String: JSONValue], progress: ToolProgress? = nil) async throws -> ToolResult? {
+        let arguments = ToolArguments(values: arguments)
+        do {
+            switch name {
+            case "search_code":
+                let request = SearchRequest(
+                    query: try arguments.refuseUnknown(["query", "limit", "file_type", "directory", "repository"]).string("query"),
+                    limit: try arguments.optionalInt("limit"),
+                    fileType: try arguments.optionalString("file_type"),
+                    directory: try arguments.optionalString("directory"),
+                    repository: try arguments.optionalString("repository")
+                )
+                let response = try await self.codebase.search(request)
+                return ToolResult(structured: try ToolArguments.encode(response), text: CodeText.render(response))
+            case "get_chunk":
+                let chunk = try await self.codebase.chunk(id: try arguments.refuseUnknown(["chunk_id"]).string("chunk_id"))
+                return ToolResult(structured: try ToolArguments.encode(chunk), text: CodeText.render(chunk))
+            case "index_repository":
+                let request = IndexRequest(
+                    repository: try arguments.refuseUnknown(["repository", "force", "wait"]).optionalString("repository"),
+                    force: try arguments.optionalBool("force"),
+                    wait: try arguments.optionalBool("wait")
+                )
+                var onJob: (@Sendable (IndexJob) async -> Void)?
+                if let progress {
+                    onJob = { job in await progress(Double(job.filesScanned), nil, "\(job.filesScanned) files scanned, \(job.filesChanged) changed") }
+                }
+                let job = try await self.codebase.index(request, progress: onJob)
+                return ToolResult(structured: try ToolArguments.encode(job), text: CodeText.render(job))
+            case "get_indexing_status":
+                let job = try await self.codebase.job(id: try arguments.refuseUnknown(["job_id"]).string("job_id"))
+                return ToolResult(structured: try ToolArguments.encode(job), text: CodeText.render(job))
+            default:
+                return nil
+            }
+        } catch let error as CodebaseError {
+            return ToolResult(error: error.body)
+        }
+    }
+}

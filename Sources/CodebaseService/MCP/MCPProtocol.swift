@@ -1,0 +1,226 @@
+import Foundation
+import Logging
+import MCP
+import ServiceClient
+
+// The one file of codebase-mcp that imports the MCP SDK: its `HTTPRequest`, `HTTPResponse` and `RequestContext` clash
+// with Hummingbird's, so every SDK name here is qualified and nothing of the SDK leaks out of this file.
+
+/// The MCP protocol engine of codebase-mcp over the SDK: JSON-RPC messages in, answers out, tools from `CodebaseTools`.
+/// A new SDK `Server` serves each HTTP request (one shared by concurrent requests mixes up replies, swift-sdk issues
+/// 254 and 265), and one serves the whole stdio session.
+struct MCPProtocol: Sendable {
+    let tools: CodebaseTools
+    let logger: Logger
+
+    /// Answers one JSON-RPC message received over HTTP: the response's bytes, or `nil` for a notification or a
+    /// response, which need none. Notifications the server sends while it works (progress) go to `notify`.
+    func answer(_ message: Data, notify: @escaping @Sendable (Data) async -> Void) async -> Data? {
+        let exchange = MCPExchange(message: message, notify: notify, logger: self.logger)
+        let server = await self.makeServer()
+        do {
+            try await server.start(transport: exchange)
+        } catch {
+            return nil
+        }
+        let answer = await exchange.answer()
+        await server.stop()
+        return answer
+    }
+
+    /// Serves MCP on standard input and output until input ends, then waits for the calls in flight to be answered.
+    func serveStandardIO() async throws {
+        let transport = DrainingStdioTransport(inner: MCP.StdioTransport(logger: self.logger), logger: self.logger)
+        let server = await self.makeServer()
+        try await server.start(transport: transport)
+        await withTaskCancellationHandler {
+            await server.waitUntilCompleted()
+        } onCancel: {
+            Task { await server.stop() }
+        }
+        await transport.drain(timeout: .seconds(30))
+        await server.stop()
+    }
+
+    private func makeServer() async -> MCP.Server {
+        let server = MCP.Server(
+            name: "codebase-mcp",
+            version: ServiceVersion.current,
+            instructions: "Code search over indexed repositories: ranked search, chunks by id, and index jobs. Chunk ids can be referenced from workflow-mcp work items.",
+            capabilities: .init(tools: .init(listChanged: false))
+        )
+        await Self.register(on: server, tools: self.tools, logger: self.logger)
+        return server
+    }
+
+    private static func register(on server: MCP.Server, tools: CodebaseTools, logger: Logger) async {
+        await server.withMethodHandler(MCP.ListTools.self) { _ in
+            MCP.ListTools.Result(tools: try Self.listing)
+        }
+        await server.withMethodHandler(MCP.CallTool.self) { [weak server] parameters in
+            var progress: ToolProgress?
+            if let token = parameters._meta?.progressToken {
+                progress = { [weak server] done, total, message in
+                    let notification = MCP.ProgressNotification.message(.init(progressToken: token, progress: done, total: total, message: message))
+                    try? await server?.notify(notification)
+                }
+            }
+            let arguments = try Self.convert(MCP.Value.object(parameters.arguments ?? [:]), to: [String: JSONValue].self)
+            let result: ToolResult
+            do {
+                guard let answered = try await tools.call(parameters.name, arguments: arguments, progress: progress) else {
+                    throw MCP.MCPError.invalidParams("Unknown tool '\(parameters.name)'. Call tools/list for the tools of codebase-mcp.")
+                }
+                result = answered
+            } catch let error as MCP.MCPError {
+                throw error
+            } catch {
+                logger.error("tool call failed", metadata: ["tool": "\(parameters.name)", "error": "\(String(reflecting: error))"])
+                result = ToolResult(error: ErrorBody(error: ErrorCode.internalError, message: "The tool failed. It has been logged; try again."))
+            }
+            return try MCP.CallTool.Result(
+                content: [.text(text: result.text, annotations: nil, _meta: nil)],
+                structuredContent: try Self.convert(result.structured, to: MCP.Value.self),
+                isError: result.isError
+            )
+        }
+    }
+
+    /// The `tools/list` answer, built once.
+    static var listing: [MCP.Tool] {
+        get throws {
+            try CodebaseTools.definitions.map { definition in
+                MCP.Tool(
+                    name: definition.name,
+                    description: definition.description,
+                    inputSchema: try self.convert(definition.inputSchema, to: MCP.Value.self),
+                    annotations: .init(
+                        readOnlyHint: definition.readOnly,
+                        destructiveHint: definition.destructive,
+                        idempotentHint: definition.idempotent,
+                        openWorldHint: false
+                    ),
+                    outputSchema: try self.convert(definition.outputSchema, to: MCP.Value.self)
+                )
+            }
+        }
+    }
+
+    /// The SDK's JSON value and the contract's hold the same JSON: convert through its text.
+    private static func convert<Target: Decodable>(_ value: some Encodable, to type: Target.Type) throws -> Target {
+        try JSONDecoder().decode(Target.self, from: JSONEncoder().encode(value))
+    }
+}
+
+/// The transport of one HTTP request: it delivers the request's one message and hands back the server's answer to it.
+/// Notifications the server sends before the answer go to `notify` (an SSE stream, or nowhere).
+private actor MCPExchange: MCP.Transport {
+    nonisolated let logger: Logger
+    private let notify: @Sendable (Data) async -> Void
+    private let incoming: AsyncThrowingStream<Data, any Error>
+    private var reply: Data?
+    private var waiter: CheckedContinuation<Data?, Never>?
+    /// Whether the message is a request, which gets an answer; notifications and responses get none.
+    private let expectsAnswer: Bool
+
+    init(message: Data, notify: @escaping @Sendable (Data) async -> Void, logger: Logger) {
+        self.logger = logger
+        self.notify = notify
+        let (stream, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        continuation.yield(message)
+        continuation.finish()
+        self.incoming = stream
+        let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any]
+        self.expectsAnswer = object?["method"] != nil && object?["id"] != nil
+    }
+
+    func connect() async throws {}
+
+    func disconnect() async {
+        self.finish(with: nil)
+    }
+
+    func send(_ data: Data) async throws {
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        if object?["method"] != nil {
+            // A notification (progress) or a request to the client, which a single HTTP exchange cannot answer.
+            if object?["id"] == nil { await self.notify(data) }
+            return
+        }
+        self.finish(with: data)
+    }
+
+    func receive() -> AsyncThrowingStream<Data, any Error> {
+        self.incoming
+    }
+
+    /// The server's answer to the message, once sent; `nil` at once for a message that needs none.
+    func answer() async -> Data? {
+        guard self.expectsAnswer else { return nil }
+        if let reply = self.reply { return reply }
+        return await withCheckedContinuation { self.waiter = $0 }
+    }
+
+    private func finish(with data: Data?) {
+        if self.reply == nil { self.reply = data }
+        self.waiter?.resume(returning: self.reply)
+        self.waiter = nil
+    }
+}
+
+/// Standard input and output, counting the requests not yet answered, so that the end of input can wait for them.
+private actor DrainingStdioTransport: MCP.Transport {
+    nonisolated let logger: Logger
+    private let inner: MCP.StdioTransport
+    private var unanswered = 0
+
+    init(inner: MCP.StdioTransport, logger: Logger) {
+        self.inner = inner
+        self.logger = logger
+    }
+
+    func connect() async throws {
+        try await self.inner.connect()
+    }
+
+    func disconnect() async {
+        await self.inner.disconnect()
+    }
+
+    func send(_ data: Data) async throws {
+        try await self.inner.send(data)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        if object?["method"] == nil, object?["id"] != nil { self.unanswered = max(0, self.unanswered - 1) }
+    }
+
+    func receive() -> AsyncThrowingStream<Data, any Error> {
+        let inner = self.inner
+        let (stream, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        let task = Task {
+            do {
+                for try await message in await inner.receive() {
+                    let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any]
+                    if object?["method"] != nil, object?["id"] != nil { self.countRequest() }
+                    continuation.yield(message)
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Waits until every request read has been answered, or `timeout` passes.
+    func drain(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while self.unanswered > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    private func countRequest() {
+        self.unanswered += 1
+    }
+}

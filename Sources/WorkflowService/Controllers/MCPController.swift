@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServiceClient
+
+/// `POST /mcp`: the MCP door over Streamable HTTP. Each request carries one JSON-RPC message and gets its answer as
+/// JSON; a tool call that asks for progress (`_meta.progressToken`) from a client that accepts `text/event-stream`
+/// gets the progress notifications and then the answer as server-sent events. GET and DELETE answer 405: this
+/// endpoint keeps no sessions and sends nothing unasked.
+struct MCPController<Context: RequestContext> {
+    let mcp: MCPProtocol
+    let origins: OriginPolicy
+
+    func addRoutes(to router: Router<Context>) {
+        router.post("/mcp", use: self.post)
+        router.refuseOtherMethods(on: "/mcp", allowing: [.post])
+    }
+
+    @Sendable func post(_ request: Request, context: Context) async throws -> Response {
+        guard self.origins.permits(request.headers[.origin]) else {
+            throw APIError(
+                .forbidden,
+                "forbidden_origin",
+                "Origin '\(request.headers[.origin] ?? "")' may not call this server; start it with --allowed-origin to allow it.",
+                details: ["origin": .string(request.headers[.origin] ?? "")]
+            )
+        }
+        let buffer = try await request.collectBody(context: context)
+        let message = Data(buffer.readableBytesView)
+        guard let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any] else {
+            return Self.jsonRPCError(code: -32700, "Parse error: the body must be one JSON-RPC message (a JSON object).")
+        }
+        guard Self.wantsEvents(request, message: object) else {
+            guard let answer = await self.mcp.answer(message, notify: { _ in }) else { return Response(status: .accepted) }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+        }
+        let mcp = self.mcp
+        let body = ResponseBody { writer in
+            let (events, continuation) = AsyncStream<Data>.makeStream()
+            async let answered: Void = {
+                if let answer = await mcp.answer(message, notify: { continuation.yield($0) }) { continuation.yield(answer) }
+                continuation.finish()
+            }()
+            for await event in events { try await writer.write(Self.event(event)) }
+            await answered
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    /// Only a request that asks for progress, from a client that reads events, is answered as an event stream.
+    private static func wantsEvents(_ request: Request, message: [String: Any]) -> Bool {
+        guard request.headers[.accept]?.contains("text/event-stream") == true else { return false }
+        let meta = (message["params"] as? [String: Any])?["_meta"] as? [String: Any]
+        return meta?["progressToken"] != nil && message["id"] != nil
+    }
+
+    private static func event(_ data: Data) -> ByteBuffer {
+        var buffer = ByteBuffer(string: "event: message\ndata: ")
+        buffer.writeBytes(data)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+
+    private static func jsonRPCError(code: Int, _ message: String) -> Response {
+        let body = #"{"jsonrpc":"2.0","id":null,"error":{"code":\#(code),"message":"\#(message)"}}"#
+        return Response(status: .badRequest, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

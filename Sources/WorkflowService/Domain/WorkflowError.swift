@@ -1,0 +1,37 @@
+import ServiceClient
+
+/// A failure of a work-item operation that the caller can act on: the contract's error body and the kind of failure.
+///
+/// The domain and the stores throw only this; each front door maps it once (REST: a status and the error body in
+/// `APIError`; MCP: a tool result with `isError`).
+struct WorkflowError: Error, Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        /// A field or parameter the caller can correct (`details.field` names it).
+        case invalidRequest
+        case notFound
+        /// The item changed since the caller read it.
+        case conflict
+    }
+
+    let kind: Kind
+    let body: ErrorBody
+
+    init(_ kind: Kind, _ code: String, _ message: String, details: [String: JSONValue] = [:]) {
+        self.kind = kind
+        self.body = ErrorBody(error: code, message: message, details: details)
+    }
+
+    /// `invalid_request` naming the offending field in `details.field`.
+    static func invalid(field: String, _ message: String) -> WorkflowError {
+        WorkflowError(.invalidRequest, ErrorCode.invalidRequest, message, details: ["field": .string(field)])
+    }
+
+    static func workItemNotFound(_ id: String) -> WorkflowError {
+        WorkflowError(
+            .notFound,
+            ErrorCode.workItemNotFound,
+            "Work item '\(id)' not found. List work items with GET /mcp/work_items.",
+            details: ["work_item_id": .string(id)]
+        )
+    }
+}

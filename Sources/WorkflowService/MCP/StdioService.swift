@@ -1,0 +1,23 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// MCP on standard input and output (`--stdio`), beside the HTTP listener. When input ends the client is gone: the
+/// calls in flight are answered, then the whole server shuts down gracefully (as on SIGTERM) and exits 0.
+struct StdioService: Service {
+    let mcp: MCPProtocol
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await self.mcp.serveStandardIO() }
+        } catch is CancellationError {
+            return
+        }
+        guard !Task.isShuttingDownGracefully else { return }
+        self.logger.info("standard input ended; shutting down")
+        // The same path as SIGTERM: every service drains, and the process exits 0.
+        kill(getpid(), SIGTERM)
+        try? await gracefulShutdown()
+    }
+}

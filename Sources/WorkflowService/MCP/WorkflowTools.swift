@@ -1,0 +1,94 @@
+import ServiceClient
+
+/// The MCP tools of workflow-mcp (MCP.md): each one REST operation of `WorkItems`, its structured content the REST body.
+struct WorkflowTools: Sendable {
+    let workItems: WorkItems
+
+    /// A work item's essentials, as every item-returning tool declares them.
+    private static let item = #"""
+        {"type":"object","required":["id","title","item_type","status","version","entity_references","valid_references","stale_references","unverified_references","warnings"],"properties":{"id":{"type":"string"},"title":{"type":"string"},"item_type":{"type":"string"},"status":{"type":"string"},"parent_id":{"type":["string","null"]},"version":{"type":"integer"},"entity_references":{"type":"array"},"valid_references":{"type":"array"},"stale_references":{"type":"array"},"unverified_references":{"type":"array"},"warnings":{"type":"array","items":{"type":"string"}}}}
+        """#
+    private static let fields = #"""
+        "title":{"type":"string","minLength":1,"maxLength":200},"description":{"type":"string","maxLength":100000},"item_type":{"enum":["project","session","task","research"]},"status":{"enum":["planned","active","completed","blocked"]},"parent_id":{"type":["string","null"]},"entity_references":{"type":"array","items":{"type":"string"},"maxItems":100,"description":"chunk_id values from codebase-mcp"},"metadata":{"type":"object"}
+        """#
+
+    static let definitions: [ToolDefinition] = [
+        ToolDefinition(
+            "create_work_item",
+            "Create a work item (task, project, research note, session), optionally referencing code chunks by the chunk_id values that codebase-mcp search returns. Returns the item with each reference checked: valid, stale or unverified.",
+            input: #"{"type":"object","properties":{\#(fields),"idempotency_key":{"type":"string","minLength":1,"maxLength":255,"description":"repeat a create safely"}},"required":["title"],"additionalProperties":false}"#,
+            output: item,
+            readOnly: false,
+            idempotent: false
+        ),
+        ToolDefinition(
+            "get_work_item",
+            "Read one work item by id, with its code references checked now: valid, stale (the code changed or was deleted) or unverified (codebase-mcp unreachable).",
+            input: #"{"type":"object","properties":{"id":{"type":"string"},"include_deleted":{"type":"boolean"}},"required":["id"],"additionalProperties":false}"#,
+            output: item,
+            readOnly: true,
+            idempotent: true
+        ),
+        ToolDefinition(
+            "list_work_items",
+            "List work items, newest first, filtered by status, type, parent or a referenced chunk_id. Pass next_cursor back as cursor for the next page.",
+            input: #"{"type":"object","properties":{"status":{"enum":["planned","active","completed","blocked"]},"item_type":{"enum":["project","session","task","research"]},"parent_id":{"type":"string"},"entity_reference":{"type":"string"},"include_deleted":{"type":"boolean"},"limit":{"type":"integer","minimum":1,"maximum":100},"cursor":{"type":"string"}},"additionalProperties":false}"#,
+            output: #"{"type":"object","required":["items","next_cursor","warnings"],"properties":{"items":{"type":"array","items":\#(item)},"next_cursor":{"type":["string","null"]},"warnings":{"type":"array","items":{"type":"string"}}}}"#,
+            readOnly: true,
+            idempotent: true
+        ),
+        ToolDefinition(
+            "update_work_item",
+            "Change fields of a work item. expected_version must be the version you last read; if the item changed since, the call fails with version_conflict: read it again and retry.",
+            input: #"{"type":"object","properties":{"id":{"type":"string"},"expected_version":{"type":"integer","minimum":1},\#(fields)},"required":["id","expected_version"],"additionalProperties":false}"#,
+            output: item,
+            readOnly: false,
+            idempotent: false
+        ),
+        ToolDefinition(
+            "delete_work_item",
+            "Delete a work item (soft: get_work_item with include_deleted still reads it).",
+            input: #"{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}"#,
+            output: #"{"type":"object","required":["id","deleted"],"properties":{"id":{"type":"string"},"deleted":{"type":"boolean"}}}"#,
+            readOnly: false,
+            destructive: true,
+            idempotent: true
+        ),
+    ]
+
+    /// Runs the tool `name`; `nil` when there is no such tool. Domain errors become error results. No work-item tool
+    /// runs long enough to report progress.
+    func call(_ name: String, arguments: [String: JSONValue], progress: ToolProgress? = nil) async throws -> ToolResult? {
+        let arguments = ToolArguments(values: arguments)
+        do {
+            switch name {
+            case "create_work_item":
+                let key = try arguments.optionalString("idempotency_key")
+                let created = try await self.workItems.create(arguments.body(removing: ["idempotency_key"]), idempotencyKey: key)
+                return try Self.result(created.item)
+            case "get_work_item":
+                let parameters = try arguments.refuseUnknown(["id", "include_deleted"]).queryParameters().filter { $0.key != "id" }
+                let includeDeleted = try WorkItemQuery.parseItemParameters(parameters)
+                return try Self.result(try await self.workItems.get(id: try arguments.string("id"), includeDeleted: includeDeleted))
+            case "list_work_items":
+                let page = try await self.workItems.list(try WorkItemQuery.parse(try arguments.queryParameters()))
+                return ToolResult(structured: try ToolArguments.encode(page), text: WorkItemText.render(page))
+            case "update_work_item":
+                let id = try arguments.string("id")
+                return try Self.result(try await self.workItems.update(id: id, arguments.body(removing: ["id"])))
+            case "delete_work_item":
+                let id = try arguments.refuseUnknown(["id"]).string("id")
+                try await self.workItems.delete(id: id)
+                return ToolResult(structured: .object(["id": .string(id), "deleted": .bool(true)]), text: "Deleted work item \(id).")
+            default:
+                return nil
+            }
+        } catch let error as WorkflowError {
+            return ToolResult(error: error.body)
+        }
+    }
+
+    private static func result(_ item: WorkItem) throws -> ToolResult {
+        ToolResult(structured: try ToolArguments.encode(item), text: WorkItemText.render(item))
+    }
+}
