@@ -44,6 +44,21 @@ struct CodebaseMCP: AsyncParsableCommand {
     @Flag(help: "Do not index the repositories at start-up; index them with POST /mcp/index.")
     var noStartupIndex = false
 
+    @Option(help: "Bearer token every route but /health requires. Env: CODEBASE_MCP_TOKEN.")
+    var authToken: String? = environment["CODEBASE_MCP_TOKEN"]
+
+    @Option(help: "A file whose first line is the bearer token (instead of --auth-token).")
+    var authTokenFile: String?
+
+    @Option(help: "workflow-mcp's bearer token, sent on every call to it. Env: WORKFLOW_MCP_TOKEN.")
+    var workflowToken: String? = environment["WORKFLOW_MCP_TOKEN"]
+
+    @Option(help: "A host name this server answers to besides loopback names and --host; repeatable. Env: CODEBASE_MCP_ALLOWED_HOSTS (comma-separated).")
+    var allowedHost: [String] = (environment["CODEBASE_MCP_ALLOWED_HOSTS"] ?? "").split(separator: ",").map(String.init)
+
+    @Flag(help: "Allow binding a non-loopback --host without a token.")
+    var insecureNoAuth = false
+
     @Flag(help: "Also serve MCP on standard input and output (for assistants that start the server); logs go to standard error.")
     var stdio = false
 
@@ -68,7 +83,19 @@ struct CodebaseMCP: AsyncParsableCommand {
         configuration.indexOnStartup = !self.noStartupIndex
         configuration.stdio = self.stdio
         configuration.allowedOrigins = self.allowedOrigin
+        configuration.allowedHosts = self.allowedHost
+        configuration.insecureNoAuth = self.insecureNoAuth
+        configuration.authToken = try self.authTokenFile.map(Self.readToken) ?? self.authToken
+        configuration.peerToken = self.workflowToken
         let app = try await buildApplication(configuration)
         try await app.runService()
+    }
+
+    /// The first line of a token file, without surrounding white space.
+    private static func readToken(_ path: String) throws -> String {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let token = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard !token.isEmpty else { throw ValidationError("--auth-token-file '\(path)' holds no token") }
+        return token
     }
 }

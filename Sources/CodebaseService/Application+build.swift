@@ -13,6 +13,8 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     logger.logLevel = configuration.logLevel
     let startedAt = ContinuousClock.now
 
+    // First, before anything that must be shut down is made: a refused setting stops here.
+    let access = try accessPolicy(configuration.host, configuration)
     let repositories = try resolveRepositories(configuration.repositories)
     let database = try openDatabase(path: configuration.databasePath)
     let store = try GRDBChunkStore(writer: database)
@@ -44,6 +46,7 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     let router = Router(context: CodebaseRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware(factory: metrics))
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: AccessMiddleware(policy: access))
     HealthController(database: database, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
         .addRoutes(to: router)
     MetricsController(registry: registry).addRoutes(to: router)
@@ -59,7 +62,7 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     ChunkController(codebase: codebase).addRoutes(to: router)
     IndexController(codebase: codebase).addRoutes(to: router)
     let mcp = MCPProtocol(tools: CodebaseTools(codebase: codebase), logger: logger)
-    MCPController(mcp: mcp, origins: OriginPolicy(allowed: configuration.allowedOrigins)).addRoutes(to: router)
+    MCPController(mcp: mcp).addRoutes(to: router)
 
     var services: [any Service] = [peer, indexing]
     if ParentWatchdog.isRequested { services.append(ParentWatchdog(logger: logger)) }
@@ -129,4 +132,20 @@ public struct ConfigurationError: Error, CustomStringConvertible {
     init(_ description: String) {
         self.description = description
     }
+}
+
+/// The access rules of `configuration`; refuses a non-loopback bind without a token unless told it is wanted.
+func accessPolicy(_ host: String, _ configuration: CodebaseConfiguration) throws -> AccessPolicy {
+    let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    if !loopback, (configuration.authToken ?? "").isEmpty, !configuration.insecureNoAuth {
+        throw ConfigurationError(
+            "binding \(host) exposes every route to the network: set a token with --auth-token (or its environment variable), or pass --insecure-no-auth"
+        )
+    }
+    return AccessPolicy(
+        token: configuration.authToken,
+        boundHost: host,
+        allowedHosts: configuration.allowedHosts,
+        allowedOrigins: configuration.allowedOrigins
+    )
 }

@@ -28,6 +28,18 @@ public struct CodebaseConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(75)
     /// Browser origins allowed to call `/mcp` besides loopback ones (`--allowed-origin`).
     public var allowedOrigins: [String] = []
+    /// The bearer token every route but `/health` requires (`--auth-token`); `nil` leaves the routes open, which is
+    /// allowed only on a loopback address unless `insecureNoAuth`.
+    public var authToken: String?
+    /// The peer's bearer token (`--codebase-token`, `--workflow-token`), sent on every call to it.
+    public var peerToken: String? {
+        get { self.peer.authToken }
+        set { self.peer.authToken = newValue }
+    }
+    /// Host names (without port) this server answers to besides loopback names and its bound address (`--allowed-host`).
+    public var allowedHosts: [String] = []
+    /// Bind a non-loopback address without a token (`--insecure-no-auth`).
+    public var insecureNoAuth = false
     /// Serve MCP on standard input and output too; the `listening on` line then goes to standard error.
     public var stdio = false
 

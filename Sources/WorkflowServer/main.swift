@@ -29,6 +29,21 @@ struct WorkflowMCP: AsyncParsableCommand {
     @Option(help: "SQLite durability: 'normal' survives a killed process, 'full' also power loss. Env: WORKFLOW_MCP_SYNC.")
     var sync: String = environment["WORKFLOW_MCP_SYNC"] ?? "normal"
 
+    @Option(help: "Bearer token every route but /health requires. Env: WORKFLOW_MCP_TOKEN.")
+    var authToken: String? = environment["WORKFLOW_MCP_TOKEN"]
+
+    @Option(help: "A file whose first line is the bearer token (instead of --auth-token).")
+    var authTokenFile: String?
+
+    @Option(help: "codebase-mcp's bearer token, sent on every call to it. Env: CODEBASE_MCP_TOKEN.")
+    var codebaseToken: String? = environment["CODEBASE_MCP_TOKEN"]
+
+    @Option(help: "A host name this server answers to besides loopback names and --host; repeatable. Env: WORKFLOW_MCP_ALLOWED_HOSTS (comma-separated).")
+    var allowedHost: [String] = (environment["WORKFLOW_MCP_ALLOWED_HOSTS"] ?? "").split(separator: ",").map(String.init)
+
+    @Flag(help: "Allow binding a non-loopback --host without a token.")
+    var insecureNoAuth = false
+
     @Flag(help: "Also serve MCP on standard input and output (for assistants that start the server); logs go to standard error.")
     var stdio = false
 
@@ -50,7 +65,19 @@ struct WorkflowMCP: AsyncParsableCommand {
         configuration.synchronousFull = self.sync == "full"
         configuration.stdio = self.stdio
         configuration.allowedOrigins = self.allowedOrigin
+        configuration.allowedHosts = self.allowedHost
+        configuration.insecureNoAuth = self.insecureNoAuth
+        configuration.authToken = try self.authTokenFile.map(Self.readToken) ?? self.authToken
+        configuration.peerToken = self.codebaseToken
         let app = try await buildApplication(configuration)
         try await app.runService()
+    }
+
+    /// The first line of a token file, without surrounding white space.
+    private static func readToken(_ path: String) throws -> String {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let token = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard !token.isEmpty else { throw ValidationError("--auth-token-file '\(path)' holds no token") }
+        return token
     }
 }

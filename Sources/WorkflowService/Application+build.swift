@@ -13,6 +13,8 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     logger.logLevel = configuration.logLevel
     let startedAt = ContinuousClock.now
 
+    // First, before anything that must be shut down is made: a refused setting stops here.
+    let access = try accessPolicy(configuration.host, configuration)
     let registry = PrometheusCollectorRegistry()
     let metricsFactory = PrometheusMetricsFactory(registry: registry)
     let database = try openDatabase(path: configuration.databasePath, synchronousFull: configuration.synchronousFull)
@@ -23,13 +25,14 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     let router = Router(context: WorkflowRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.middlewares.add(RequestMetricsMiddleware(factory: metricsFactory))
     router.middlewares.add(ErrorMiddleware())
+    router.middlewares.add(AccessMiddleware(policy: access))
     HealthController(store: store, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt).addRoutes(to: router)
     MetricsController(registry: registry).addRoutes(to: router)
     let workItems = WorkItems(store: store, references: references)
     WorkItemController(workItems: workItems).addRoutes(to: router)
     ReferenceLookupController(workItems: workItems).addRoutes(to: router)
     let mcp = MCPProtocol(tools: WorkflowTools(workItems: workItems), logger: logger)
-    MCPController(mcp: mcp, origins: OriginPolicy(allowed: configuration.allowedOrigins)).addRoutes(to: router)
+    MCPController(mcp: mcp).addRoutes(to: router)
 
     var services: [any Service] = [peer]
     if ParentWatchdog.isRequested { services.append(ParentWatchdog(logger: logger)) }
@@ -72,4 +75,29 @@ func openDatabase(path: String, synchronousFull: Bool) throws -> DatabasePool {
         try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
     }
     return try DatabasePool(path: path, configuration: configuration)
+}
+
+/// The access rules of `configuration`; refuses a non-loopback bind without a token unless told it is wanted.
+func accessPolicy(_ host: String, _ configuration: WorkflowConfiguration) throws -> AccessPolicy {
+    let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    if !loopback, (configuration.authToken ?? "").isEmpty, !configuration.insecureNoAuth {
+        throw ConfigurationError(
+            "binding \(host) exposes every route to the network: set a token with --auth-token (or its environment variable), or pass --insecure-no-auth"
+        )
+    }
+    return AccessPolicy(
+        token: configuration.authToken,
+        boundHost: host,
+        allowedHosts: configuration.allowedHosts,
+        allowedOrigins: configuration.allowedOrigins
+    )
+}
+
+/// A start-up setting that cannot work.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
 }

@@ -37,6 +37,7 @@ struct DeploymentFilesTests {
         let workflowPort = try WorkflowMCP.parse(DeploymentFiles.commandLine(of: workflow)).port
         #expect(parsed.workflowURL == "http://workflow:\(workflowPort)")
         try self.expectKnownEnvironment(service, help: CodebaseMCP.helpMessage())
+        self.expectTokens(service, name: "codebase", allowedHosts: parsed.allowedHost)
     }
 
     @Test("workflow-mcp accepts its command line, listens beyond loopback and finds codebase-mcp by service name")
@@ -48,6 +49,7 @@ struct DeploymentFilesTests {
         let codebasePort = try CodebaseMCP.parse(DeploymentFiles.commandLine(of: codebase)).port
         #expect(parsed.codebaseURL == "http://codebase:\(codebasePort)")
         try self.expectKnownEnvironment(service, help: WorkflowMCP.helpMessage())
+        self.expectTokens(service, name: "workflow", allowedHosts: parsed.allowedHost)
     }
 
     @Test("the check can fail: a flag the binary does not know is refused")
@@ -63,6 +65,13 @@ struct DeploymentFilesTests {
         #expect(service.volumes.contains { database.hasPrefix(Self.mountPoint(of: $0) + "/") }, "the database is on a volume")
         #expect(service.ports.contains { $0.hasSuffix(":\(port)") })
         #expect(service.healthcheck.contains("http://127.0.0.1:\(port)/health"))
+    }
+
+    /// Beyond loopback a service needs its token (docs/security.md), its peer's token to call it, and its service
+    /// name among its allowed hosts, since its peer calls it by that name.
+    private func expectTokens(_ service: ComposeFile.Service, name: String, allowedHosts: [String]) {
+        #expect(service.environment["WORKFLOW_MCP_TOKEN"] != nil && service.environment["CODEBASE_MCP_TOKEN"] != nil, "\(name): both tokens")
+        #expect(allowedHosts.contains(name), "\(name): --allowed-host \(name)")
     }
 
     /// Environment variables a service sets must be ones its binary reads; each is named in its `--help`.

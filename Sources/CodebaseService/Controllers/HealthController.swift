@@ -4,7 +4,7 @@ import Hummingbird
 import ServiceClient
 
 /// `GET /health`: the service's own database and its view of workflow-mcp.
-struct HealthController<Context: RequestContext> {
+struct HealthController<Context: TrustingRequestContext> {
     let database: any DatabaseReader
     let databasePath: String
     let peer: PeerConnection
@@ -34,7 +34,10 @@ struct HealthController<Context: RequestContext> {
             database: databaseHealth,
             dependencies: ["workflow-mcp": dependency]
         )
-        let data = try ContractCoding.makeEncoder().encode(body)
+        // Without the token (when one is set), only the status: nothing about the database or the peer.
+        let data =
+            context.callerIsTrusted
+            ? try ContractCoding.makeEncoder().encode(body) : try ContractCoding.makeEncoder().encode(JSONValue.object(["status": .string(status)]))
         return Response(
             status: status == "unhealthy" ? .serviceUnavailable : .ok,
             headers: [.contentType: "application/json; charset=utf-8"],

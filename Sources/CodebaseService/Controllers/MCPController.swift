@@ -10,7 +10,6 @@ import ServiceClient
 /// endpoint keeps no sessions and sends nothing unasked.
 struct MCPController<Context: RequestContext> {
     let mcp: MCPProtocol
-    let origins: OriginPolicy
 
     func addRoutes(to router: Router<Context>) {
         router.post("/mcp", use: self.post)
@@ -18,15 +17,9 @@ struct MCPController<Context: RequestContext> {
     }
 
     @Sendable func post(_ request: Request, context: Context) async throws -> Response {
-        guard self.origins.permits(request.headers[.origin]) else {
-            throw APIError(
-                .forbidden,
-                "forbidden_origin",
-                "Origin '\(request.headers[.origin] ?? "")' may not call this server; start it with --allowed-origin to allow it.",
-                details: ["origin": .string(request.headers[.origin] ?? "")]
-            )
-        }
+        // `AccessMiddleware` has checked the host, the origin and the token, as for every route.
         let buffer = try await request.collectBody(context: context)
+        try request.requireJSONContentType()
         let message = Data(buffer.readableBytesView)
         guard let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any] else {
             return Self.jsonRPCError(code: -32700, "Parse error: the body must be one JSON-RPC message (a JSON object).")

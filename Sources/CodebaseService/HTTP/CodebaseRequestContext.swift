@@ -3,8 +3,10 @@ import Hummingbird
 import ServiceClient
 
 /// The request context of codebase-mcp: contract JSON coding and an explicit body size cap.
-public struct CodebaseRequestContext: RequestContext {
+public struct CodebaseRequestContext: RequestContext, TrustingRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Whether the caller presented the token (or none is set): set by `AccessMiddleware`.
+    public var callerIsTrusted = false
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -14,6 +14,7 @@ extension Request {
             if let emptyBody { return emptyBody }
             throw APIError.invalid(field: "body", "The request body is empty; send a JSON object.")
         }
+        try self.requireJSONContentType()
         let data = Data(buffer.readableBytesView)
         do {
             let value = try ContractCoding.makeDecoder().decode(Value.self, from: data)
@@ -23,6 +24,21 @@ extension Request {
             // Some decoding errors (a fraction where an integer belongs) come without the field's name: find it.
             if Self.codingPath(of: error).isEmpty, let misfit = Self.misfitField(in: data, fields: Value.fieldKinds) { throw misfit }
             throw Self.describe(error)
+        }
+    }
+
+    /// JSON routes take `application/json` bodies only: a `text/plain` or form body is what a web page can send
+    /// without the browser asking first, so it must never pass for a request (415 `unsupported_media_type`).
+    func requireJSONContentType() throws {
+        let given = self.headers[.contentType] ?? ""
+        let mediaType = given.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard mediaType == "application/json" else {
+            throw APIError(
+                .unsupportedMediaType,
+                "unsupported_media_type",
+                "The body must be JSON sent with 'Content-Type: application/json'; got '\(given)'.",
+                details: ["content_type": .string(given)]
+            )
         }
     }
 

@@ -15,6 +15,8 @@ public struct PeerConnectionConfiguration: Sendable {
     public var retryBudget = RetryBudgetConfiguration()
     public var breaker = CircuitBreakerConfiguration()
     public var health = HealthMonitorConfiguration()
+    /// The peer's bearer token (`--codebase-token`, `--workflow-token`), sent on every call when set.
+    public var authToken: String?
 
     public init(endpoints: [PeerEndpoint]) {
         self.endpoints = endpoints
@@ -49,7 +51,7 @@ public final class PeerConnection: Service {
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         let metrics = PeerMetrics(peerName: peerName, factory: metricsFactory)
-        let transport = HTTPTransport(connectTimeout: configuration.connectTimeout, clock: clock)
+        let transport = HTTPTransport(connectTimeout: configuration.connectTimeout, authToken: configuration.authToken, clock: clock)
         let pool = EndpointPool(peerName: peerName, endpoints: configuration.endpoints, random: random) { endpoint in
             CircuitBreaker(
                 name: "\(peerName) \(endpoint.url)",

@@ -9,9 +9,12 @@ import NIOPosix
 public final class HTTPTransport: Sendable {
     public let client: HTTPClient
     private let clock: any ResilienceClock
+    private let authorization: String?
 
-    /// - Parameter connectTimeout: how long establishing one connection may take.
-    public init(connectTimeout: Duration = .seconds(1), clock: any ResilienceClock = SystemClock()) {
+    /// - Parameters:
+    ///   - connectTimeout: how long establishing one connection may take.
+    ///   - authToken: the peer's bearer token, sent as `Authorization` on every request when set.
+    public init(connectTimeout: Duration = .seconds(1), authToken: String? = nil, clock: any ResilienceClock = SystemClock()) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout.inSeconds * 1e9)))
         // A refused connection must fail in milliseconds, not after the connect timeout.
@@ -22,6 +25,7 @@ public final class HTTPTransport: Sendable {
         configuration.httpVersion = .http1Only
         self.client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         self.clock = clock
+        self.authorization = authToken.flatMap { $0.isEmpty ? nil : "Bearer \($0)" }
     }
 
     /// Closes every connection. Call once, at exit.
@@ -46,6 +50,7 @@ public final class HTTPTransport: Sendable {
         var httpRequest = HTTPClientRequest(url: baseURL + request.path)
         httpRequest.method = request.method
         httpRequest.headers = request.headers
+        if let authorization = self.authorization { httpRequest.headers.replaceOrAdd(name: "Authorization", value: authorization) }
         if let body = request.body {
             httpRequest.body = .bytes(body)
             if !httpRequest.headers.contains(name: "Content-Type") {

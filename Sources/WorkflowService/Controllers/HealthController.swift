@@ -2,7 +2,7 @@ import Hummingbird
 import ServiceClient
 
 /// `GET /health`: the service's own database and its view of codebase-mcp.
-struct HealthController<Context: RequestContext> {
+struct HealthController<Context: TrustingRequestContext> {
     let store: any WorkItemStore
     let databasePath: String
     let peer: PeerConnection
@@ -31,6 +31,9 @@ struct HealthController<Context: RequestContext> {
             database: databaseHealth,
             dependencies: ["codebase-mcp": dependency]
         )
-        return try JSONResponse.make(body, status: status == "unhealthy" ? .serviceUnavailable : .ok)
+        let httpStatus: HTTPResponse.Status = status == "unhealthy" ? .serviceUnavailable : .ok
+        // Without the token (when one is set), only the status: nothing about the database or the peer.
+        guard context.callerIsTrusted else { return try JSONResponse.make(JSONValue.object(["status": .string(status)]), status: httpStatus) }
+        return try JSONResponse.make(body, status: httpStatus)
     }
 }

@@ -8,10 +8,26 @@ extension Request {
     func jsonBody(context: some RequestContext) async throws -> JSONValue {
         let buffer = try await self.collectBody(context: context)
         guard buffer.readableBytes > 0 else { throw APIError.invalid(field: "body", "The request needs a JSON object body.") }
+        try self.requireJSONContentType()
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
         } catch {
             throw APIError.invalid(field: "body", "The body is not valid JSON.")
+        }
+    }
+
+    /// JSON routes take `application/json` bodies only: a `text/plain` or form body is what a web page can send
+    /// without the browser asking first, so it must never pass for a request (415 `unsupported_media_type`).
+    func requireJSONContentType() throws {
+        let given = self.headers[.contentType] ?? ""
+        let mediaType = given.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard mediaType == "application/json" else {
+            throw APIError(
+                .unsupportedMediaType,
+                "unsupported_media_type",
+                "The body must be JSON sent with 'Content-Type: application/json'; got '\(given)'.",
+                details: ["content_type": .string(given)]
+            )
         }
     }
 
