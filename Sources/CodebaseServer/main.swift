@@ -56,6 +56,12 @@ struct CodebaseMCP: AsyncParsableCommand {
     @Option(help: "A host name this server answers to besides loopback names and --host; repeatable. Env: CODEBASE_MCP_ALLOWED_HOSTS (comma-separated).")
     var allowedHost: [String] = (environment["CODEBASE_MCP_ALLOWED_HOSTS"] ?? "").split(separator: ",").map(String.init)
 
+    @Option(help: "Seconds a request may take to arrive whole, from its first byte. Env: CODEBASE_MCP_REQUEST_TIMEOUT.")
+    var requestTimeout: Double = Double(environment["CODEBASE_MCP_REQUEST_TIMEOUT"] ?? "") ?? 5
+
+    @Option(help: "Connections open at once; more are answered 503 and closed. Env: CODEBASE_MCP_MAX_CONNECTIONS.")
+    var maxConnections: Int = Int(environment["CODEBASE_MCP_MAX_CONNECTIONS"] ?? "") ?? 4096
+
     @Flag(help: "Allow binding a non-loopback --host without a token.")
     var insecureNoAuth = false
 
@@ -66,6 +72,7 @@ struct CodebaseMCP: AsyncParsableCommand {
     var allowedOrigin: [String] = (environment["CODEBASE_MCP_ALLOWED_ORIGINS"] ?? "").split(separator: ",").map(String.init)
 
     func validate() throws {
+        guard self.requestTimeout > 0, self.maxConnections >= 1 else { throw ValidationError("--request-timeout and --max-connections must be positive") }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
         guard self.maxFileBytes > 0 else { throw ValidationError("--max-file-bytes must be positive") }
@@ -85,6 +92,8 @@ struct CodebaseMCP: AsyncParsableCommand {
         configuration.allowedOrigins = self.allowedOrigin
         configuration.allowedHosts = self.allowedHost
         configuration.insecureNoAuth = self.insecureNoAuth
+        configuration.connectionLimits.requestReadTimeout = .milliseconds(Int64(self.requestTimeout * 1000))
+        configuration.connectionLimits.maxConnections = self.maxConnections
         configuration.authToken = try self.authTokenFile.map(Self.readToken) ?? self.authToken
         configuration.peerToken = self.workflowToken
         let app = try await buildApplication(configuration)

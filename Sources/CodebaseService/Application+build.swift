@@ -78,7 +78,7 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     let requestedPort = port
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout.inMilliseconds)))),
+        server: .guardedHTTP1(idleTimeout: configuration.idleTimeout, limits: configuration.connectionLimits),
         configuration: .init(address: .hostname(host, port: requestedPort), serverName: "codebase-mcp"),
         services: services,
         onServerRunning: { channel in

@@ -41,6 +41,12 @@ struct WorkflowMCP: AsyncParsableCommand {
     @Option(help: "A host name this server answers to besides loopback names and --host; repeatable. Env: WORKFLOW_MCP_ALLOWED_HOSTS (comma-separated).")
     var allowedHost: [String] = (environment["WORKFLOW_MCP_ALLOWED_HOSTS"] ?? "").split(separator: ",").map(String.init)
 
+    @Option(help: "Seconds a request may take to arrive whole, from its first byte. Env: WORKFLOW_MCP_REQUEST_TIMEOUT.")
+    var requestTimeout: Double = Double(environment["WORKFLOW_MCP_REQUEST_TIMEOUT"] ?? "") ?? 5
+
+    @Option(help: "Connections open at once; more are answered 503 and closed. Env: WORKFLOW_MCP_MAX_CONNECTIONS.")
+    var maxConnections: Int = Int(environment["WORKFLOW_MCP_MAX_CONNECTIONS"] ?? "") ?? 4096
+
     @Flag(help: "Allow binding a non-loopback --host without a token.")
     var insecureNoAuth = false
 
@@ -54,6 +60,7 @@ struct WorkflowMCP: AsyncParsableCommand {
     var logLevel: String = environment["WORKFLOW_MCP_LOG_LEVEL"] ?? "info"
 
     func validate() throws {
+        guard self.requestTimeout > 0, self.maxConnections >= 1 else { throw ValidationError("--request-timeout and --max-connections must be positive") }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard ["normal", "full"].contains(self.sync) else { throw ValidationError("--sync must be 'normal' or 'full'") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
@@ -67,6 +74,8 @@ struct WorkflowMCP: AsyncParsableCommand {
         configuration.allowedOrigins = self.allowedOrigin
         configuration.allowedHosts = self.allowedHost
         configuration.insecureNoAuth = self.insecureNoAuth
+        configuration.connectionLimits.requestReadTimeout = .milliseconds(Int64(self.requestTimeout * 1000))
+        configuration.connectionLimits.maxConnections = self.maxConnections
         configuration.authToken = try self.authTokenFile.map(Self.readToken) ?? self.authToken
         configuration.peerToken = self.codebaseToken
         let app = try await buildApplication(configuration)

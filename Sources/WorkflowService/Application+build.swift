@@ -49,7 +49,7 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     let requestedPort = port
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(75))),
+        server: .guardedHTTP1(idleTimeout: .seconds(75), limits: configuration.connectionLimits),
         configuration: .init(address: .hostname(host, port: requestedPort), serverName: "workflow-mcp"),
         services: services,
         onServerRunning: { channel in

@@ -28,6 +28,8 @@ public struct WorkflowConfiguration: Sendable {
     }
     /// Host names (without port) this server answers to besides loopback names and its bound address (`--allowed-host`).
     public var allowedHosts: [String] = []
+    /// The request read deadline and the connection cap (`--request-timeout`, `--max-connections`).
+    public var connectionLimits = ConnectionLimits()
     /// Bind a non-loopback address without a token (`--insecure-no-auth`).
     public var insecureNoAuth = false
     /// Serve MCP on standard input and output too; the `listening on` line then goes to standard error.

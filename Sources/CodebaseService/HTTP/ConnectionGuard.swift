@@ -1,0 +1,142 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTPTypes
+import ServiceClient
+import Synchronization
+
+/// Limits that keep slow or numerous clients from holding the server's memory or its connections
+/// (docs/security.md): a request must arrive whole within `requestReadTimeout` of its first byte, and at most
+/// `maxConnections` connections are open at once; beyond that a new connection gets 503 and is closed.
+public struct ConnectionLimits: Sendable {
+    public var maxConnections = 4096
+    /// From a request's first byte to its last; the time to answer it is not counted.
+    public var requestReadTimeout: Duration = .seconds(5)
+
+    public init() {}
+}
+
+extension HTTPServerBuilder {
+    /// Hummingbird's HTTP/1.1 server with `limits`.
+    static func guardedHTTP1(idleTimeout: Duration, limits: ConnectionLimits) -> HTTPServerBuilder {
+        let open = OpenConnections()
+        let configuration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestEndHandler()],
+            idleTimeout: .nanoseconds(Int64(idleTimeout.inSeconds * 1e9))
+        )
+        return HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: configuration), limits: limits, open: open)
+        }
+    }
+}
+
+/// `HTTP1Channel` with a `RequestDeadlineHandler` in front of its HTTP decoder.
+struct GuardedHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let inner: HTTP1Channel
+    let limits: ConnectionLimits
+    let open: OpenConnections
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(RequestDeadlineHandler(limits: self.limits, open: self.open))
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return self.inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await self.inner.handle(value: value, logger: logger)
+    }
+}
+
+/// The number of open connections, shared by every connection of one server.
+final class OpenConnections: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// Counts a new connection; returns the count with it.
+    func open() -> Int { self.count.add(1, ordering: .relaxed).newValue }
+
+    func close() { self.count.subtract(1, ordering: .relaxed) }
+}
+
+/// Sees a connection's raw bytes before the HTTP decoder: it counts the connection (refusing it over the cap) and
+/// starts the request deadline at the first byte of each request; `RequestEndHandler`, after the decoder, stops it
+/// at the request's end. A request still incomplete at the deadline has its connection closed, so a client sending
+/// one byte a second holds neither a connection nor a growing buffer for long.
+final class RequestDeadlineHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let limits: ConnectionLimits
+    private let open: OpenConnections
+    private var counted = false
+    private var refused = false
+    private var deadline: Scheduled<Void>?
+
+    init(limits: ConnectionLimits, open: OpenConnections) {
+        self.limits = limits
+        self.open = open
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.counted = true
+        if self.open.open() > self.limits.maxConnections {
+            self.refused = true
+            let body = #"{"error":"too_many_connections","message":"The server has too many open connections; retry in a second.","details":{}}"#
+            let head =
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\n"
+                + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+            context.writeAndFlush(NIOAny(ByteBuffer(string: head + body)), promise: nil)
+            context.close(promise: nil)
+            return
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.deadline?.cancel()
+        if self.counted {
+            self.counted = false
+            self.open.close()
+        }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !self.refused else { return }
+        if self.deadline == nil {
+            let channel = context.channel
+            self.deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(self.limits.requestReadTimeout.inSeconds * 1e9))) {
+                channel.close(promise: nil)
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// The request that started the deadline has arrived whole.
+    func requestEnded() {
+        self.deadline?.cancel()
+        self.deadline = nil
+    }
+}
+
+/// After the HTTP decoder: tells `RequestDeadlineHandler` when a request has arrived whole.
+final class RequestEndHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private var start: RequestDeadlineHandler?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.start = try? context.pipeline.syncOperations.handler(type: RequestDeadlineHandler.self)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .end = self.unwrapInboundIn(data) { self.start?.requestEnded() }
+        context.fireChannelRead(data)
+    }
+}
