@@ -61,7 +61,7 @@ struct HealthMonitorTests {
         await withTaskGroup(of: PeerHealthSnapshot.self) { group in
             for _ in 0..<3 { group.addTask { await monitor.check(endpoint) } }
             // Let all three join the one flight before the check may finish.
-            while monitor.pendingCheckWaiters(endpoint.url) < 3 { await Task.yield() }
+            await yieldUntil("3 checks wait on one flight") { monitor.pendingCheckWaiters(endpoint.url) >= 3 }
             await gate.open()
             for await snapshot in group { #expect(snapshot.status == .unreachable) }
         }
