@@ -12,7 +12,11 @@ import CDispatch
 /// A file the scanner found to index: its path relative to the repository root, `/`-separated.
 struct ScannedFile: Sendable, Hashable {
     let path: String
-    let absolutePath: String
+    /// The repository's canonical directory, below which the file is opened.
+    let root: String
+    /// What to open, relative to the root: `path` itself, or for a link to a file inside the repository, the
+    /// link's target. The reader opens it without following links, so the scanner's view cannot be raced.
+    let readPath: String
     let size: Int
 }
 
@@ -56,8 +60,8 @@ struct RepositoryScanner: Sendable {
         }
         var result = ScanResult()
         var stack = IgnoreStack()
-        stack = stack.adding(Self.loadIgnoreFile(at: root + "/.git/info/exclude", directory: ""))
-        stack = stack.adding(Self.loadIgnoreFile(at: root + "/.gitignore", directory: ""))
+        stack = stack.adding(Self.loadIgnoreFile(root: root, path: ".git/info/exclude", directory: ""))
+        stack = stack.adding(Self.loadIgnoreFile(root: root, path: ".gitignore", directory: ""))
         self.walk(root: root, directory: "", absolute: root, ignores: stack, into: &result)
         return result
     }
@@ -86,6 +90,7 @@ struct RepositoryScanner: Sendable {
                 continue
             }
             var kind = info.st_mode & S_IFMT
+            var readPath = path
             if kind == S_IFLNK {
                 // A link is followed only to a file inside the repository; directory links could loop or duplicate.
                 guard let target = Self.realPath(absolutePath), target.hasPrefix(root + "/"), stat(target, &info) == 0,
@@ -95,13 +100,14 @@ struct RepositoryScanner: Sendable {
                     continue
                 }
                 kind = S_IFREG
+                readPath = String(target.dropFirst(root.count + 1))
             }
             if kind == S_IFDIR {
                 if Self.skippedDirectories.contains(name) || ignores.isIgnored(path: path, name: name, isDirectory: true) {
                     result.ignored += 1
                     continue
                 }
-                let nested = ignores.adding(Self.loadIgnoreFile(at: absolutePath + "/.gitignore", directory: path))
+                let nested = ignores.adding(Self.loadIgnoreFile(root: root, path: path + "/.gitignore", directory: path))
                 self.walk(root: root, directory: path, absolute: absolutePath, ignores: nested, into: &result)
             } else if kind == S_IFREG {
                 if ignores.isIgnored(path: path, name: name, isDirectory: false) {
@@ -111,14 +117,15 @@ struct RepositoryScanner: Sendable {
                 } else if Self.binaryExtensions.contains(Language.fileExtension(of: name)) {
                     result.binaryByName += 1
                 } else {
-                    result.files.append(ScannedFile(path: path, absolutePath: absolutePath, size: Int(info.st_size)))
+                    result.files.append(ScannedFile(path: path, root: root, readPath: readPath, size: Int(info.st_size)))
                 }
             }
         }
     }
 
-    static func loadIgnoreFile(at path: String, directory: String) -> IgnoreFile? {
-        guard let bytes = try? FileReader.read(path, limit: 1 << 20) else { return nil }
+    /// The ignore file at `path` below `root`; like git, a `.gitignore` that is a symbolic link is not followed.
+    static func loadIgnoreFile(root: String, path: String, directory: String) -> IgnoreFile? {
+        guard let bytes = try? FileReader.read(root: root, relativePath: path, limit: 1 << 20) else { return nil }
         return IgnoreFile(directory: directory, text: String(decoding: bytes, as: UTF8.self))
     }
 
