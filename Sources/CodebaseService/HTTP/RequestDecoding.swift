@@ -17,6 +17,7 @@ extension Request {
         do {
             let value = try ContractCoding.makeDecoder().decode(Value.self, from: data)
             if let unknown = Self.unknownField(in: data, known: Value.fieldKinds.map(\.0)) { throw unknown }
+            try value.validate()
             return value
         } catch let error as DecodingError {
             // Some decoding errors (a fraction where an integer belongs) come without the field's name: find it.
@@ -128,6 +129,12 @@ enum FieldKind: Sendable, CustomStringConvertible {
 /// A request body of the contract, with the kinds of its fields.
 protocol ContractBody: Decodable {
     static var fieldKinds: [(String, FieldKind)] { get }
+    /// Checks what the types cannot say, once the body decoded; throws `invalid_request` naming the field.
+    func validate() throws(APIError)
+}
+
+extension ContractBody {
+    func validate() throws(APIError) {}
 }
 
 extension SearchRequest: ContractBody {
@@ -140,4 +147,11 @@ extension ChunkLookupRequest: ContractBody {
 
 extension IndexRequest: ContractBody {
     static var fieldKinds: [(String, FieldKind)] { [("repository", .string), ("force", .bool), ("wait", .bool)] }
+
+    /// No repository name or directory holds a control character, and the system calls that resolve a path would
+    /// cut it at a NUL, matching a repository the request did not name.
+    func validate() throws(APIError) {
+        guard let repository, repository.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return }
+        throw .invalid(field: "repository", "repository must not contain control characters (U+0000 to U+001F, U+007F).")
+    }
 }

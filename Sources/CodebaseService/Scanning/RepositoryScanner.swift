@@ -129,9 +129,10 @@ struct RepositoryScanner: Sendable {
         return IgnoreFile(directory: directory, text: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// The canonical absolute path, symbolic links resolved; `nil` when it does not exist.
+    /// The canonical absolute path, symbolic links resolved; `nil` when it does not exist. A path with a NUL has
+    /// none: the C call would resolve the text before the NUL instead.
     static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard !path.utf8.contains(0), let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }

@@ -34,8 +34,8 @@ struct WorkItemQuery: Sendable, Hashable {
             }
             query.itemType = type
         }
-        if let raw = parameters["parent_id"], !raw.isEmpty { query.parentID = raw }
-        if let raw = parameters["entity_reference"], !raw.isEmpty { query.entityReference = raw }
+        if let raw = parameters["parent_id"], !raw.isEmpty { query.parentID = try Self.id(raw, field: "parent_id") }
+        if let raw = parameters["entity_reference"], !raw.isEmpty { query.entityReference = try Self.id(raw, field: "entity_reference") }
         query.includeDeleted = try Self.includeDeleted(parameters)
         if let raw = parameters["limit"], !raw.isEmpty {
             guard let limit = Int(raw), (1...Self.maxLimit).contains(limit) else {
@@ -62,6 +62,15 @@ struct WorkItemQuery: Sendable, Hashable {
         guard let raw = parameters["include_deleted"], !raw.isEmpty else { return false }
         guard let flag = Bool(raw) else { throw APIError.invalid(field: "include_deleted", "include_deleted must be true or false.") }
         return flag
+    }
+
+    /// An id or reference to filter by. No stored one holds a control character (they are refused on the way in),
+    /// and SQLite would match text cut at a NUL.
+    private static func id(_ raw: String, field: String) throws(APIError) -> String {
+        guard !TextRules.containsControlCharacter(raw) else {
+            throw APIError.invalid(field: field, "\(field) must not contain control characters (U+0000 to U+001F, U+007F).")
+        }
+        return raw
     }
 
     private static func refuseUnknown(_ parameters: [String: String], known: Set<String>) throws(APIError) {
