@@ -44,6 +44,9 @@ struct CodebaseMCP: AsyncParsableCommand {
     @Flag(help: "Do not index the repositories at start-up; index them with POST /mcp/index.")
     var noStartupIndex = false
 
+    @Flag(help: "Also index files that usually hold credentials (.env, .env.*, *.pem, *.key, id_rsa, .npmrc, ...).")
+    var indexSecrets = false
+
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
@@ -60,6 +63,7 @@ struct CodebaseMCP: AsyncParsableCommand {
         configuration.indexer.maxFileBytes = self.maxFileBytes
         configuration.indexer.chunker = ChunkerConfiguration(maxLines: self.chunkLines, maxBytes: self.chunkBytes)
         configuration.indexOnStartup = !self.noStartupIndex
+        configuration.indexer.indexSecrets = self.indexSecrets
         let app = try await buildApplication(configuration)
         try await app.runService()
     }

@@ -28,12 +28,14 @@ struct ScanResult: Sendable {
     var binaryByName = 0
     var linksSkipped = 0
     var unreadable = 0
+    /// Files that usually hold credentials (`SecretFiles`), passed over unless `indexSecrets` is set.
+    var secrets = 0
 }
 
 /// Walks a repository: honours `.gitignore` files (root and nested) and `.git/info/exclude`, always skips VCS,
-/// build and dependency folders, files over the size cap, files whose extension says binary, and symbolic links that
-/// leave the repository or point at directories. Entries are visited in byte order of their names, so a scan is
-/// deterministic.
+/// build and dependency folders, files over the size cap, files whose extension says binary, secret files (unless
+/// told otherwise), and symbolic links that leave the repository or point at directories. Entries are visited in
+/// byte order of their names, so a scan is deterministic.
 struct RepositoryScanner: Sendable {
     /// Folders never indexed, whatever `.gitignore` says.
     static let skippedDirectories: Set<String> = [
@@ -51,6 +53,8 @@ struct RepositoryScanner: Sendable {
     ]
 
     let maxFileBytes: Int
+    /// Index files named like credentials (`.env`, `*.pem`, `id_rsa`, ...) too.
+    var indexSecrets = false
 
     /// Scans the directory at `root`, which must be an absolute, symlink-free path.
     func scan(root: String) throws(ScanError) -> ScanResult {
@@ -112,6 +116,9 @@ struct RepositoryScanner: Sendable {
             } else if kind == S_IFREG {
                 if ignores.isIgnored(path: path, name: name, isDirectory: false) {
                     result.ignored += 1
+                } else if !self.indexSecrets, SecretFiles.matches(path: path) || SecretFiles.matches(path: readPath) {
+                    // A link counts by its target's name too: `settings.txt` pointing at `.env` is still `.env`.
+                    result.secrets += 1
                 } else if Int(info.st_size) > self.maxFileBytes {
                     result.tooLarge += 1
                 } else if Self.binaryExtensions.contains(Language.fileExtension(of: name)) {
