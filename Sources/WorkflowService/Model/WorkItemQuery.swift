@@ -58,8 +58,9 @@ struct WorkItemQuery: Sendable, Hashable {
         return try Self.includeDeleted(parameters)
     }
 
+    /// Absent is false; present, it must say which: `include_deleted=` is as unclear as `include_deleted=yes`.
     private static func includeDeleted(_ parameters: [String: String]) throws(APIError) -> Bool {
-        guard let raw = parameters["include_deleted"], !raw.isEmpty else { return false }
+        guard let raw = parameters["include_deleted"] else { return false }
         guard let flag = Bool(raw) else { throw APIError.invalid(field: "include_deleted", "include_deleted must be true or false.") }
         return flag
     }
