@@ -71,6 +71,9 @@ struct CodebaseMCP: AsyncParsableCommand {
     @Option(help: "A browser origin allowed to call /mcp besides loopback ones; repeatable. Env: CODEBASE_MCP_ALLOWED_ORIGINS (comma-separated).")
     var allowedOrigin: [String] = (environment["CODEBASE_MCP_ALLOWED_ORIGINS"] ?? "").split(separator: ",").map(String.init)
 
+    @Flag(help: "Also index files that usually hold credentials (.env, .env.*, *.pem, *.key, id_rsa, .npmrc, ...).")
+    var indexSecrets = false
+
     func validate() throws {
         guard self.requestTimeout > 0, self.maxConnections >= 1 else { throw ValidationError("--request-timeout and --max-connections must be positive") }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -96,6 +99,7 @@ struct CodebaseMCP: AsyncParsableCommand {
         configuration.connectionLimits.maxConnections = self.maxConnections
         configuration.authToken = try self.authTokenFile.map(Self.readToken) ?? self.authToken
         configuration.peerToken = self.workflowToken
+        configuration.indexer.indexSecrets = self.indexSecrets
         let app = try await buildApplication(configuration)
         try await app.runService()
     }

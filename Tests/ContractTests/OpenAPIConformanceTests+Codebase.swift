@@ -110,6 +110,7 @@ extension OpenAPIConformanceTests {
         #expect(chunk.json?["linked_work_items"] == .null)
         #expect(Self.warnings(chunk).contains { $0.hasPrefix("workflow_unavailable: ") })
         try await codebase.call(.get, "/health")
+        Self.expectInvalid(try await codebase.call(.get, "/health", query: "verbose=true"), field: "verbose")
     }
 }
 

@@ -106,6 +106,7 @@ extension OpenAPIConformanceTests {
             Self.expectInvalid(try await workflow.call(.get, "/mcp/work_items/{id}", ["id": childID], query: query), field: field)
         }
 
+        Self.expectInvalid(try await workflow.call(.get, "/health", query: "verbose=true"), field: "verbose")
         #expect(try await workflow.call(.get, "/metrics").status == 200)
         for (template, parameters) in Self.workflowPaths { try await workflow.callOtherMethod(.put, template, parameters) }
         #expect(try await workflow.callHead("/health").status == 200)

@@ -41,11 +41,9 @@ extension Resilience {
                 scenario.expect((try? reset.get()) == nil && resetTook < .milliseconds(500), "reset fails fast")
 
                 proxy.setFault(.refuse)
-                var refusedQuickly = false
-                _ = await eventually(timeout: .seconds(5)) {
+                let refusedQuickly = await eventually(timeout: .seconds(5)) {
                     let (refused, took) = await self.call(proxy)
-                    refusedQuickly = (try? refused.get()) == nil && took < .milliseconds(100)
-                    return refusedQuickly
+                    return (try? refused.get()) == nil && took < .milliseconds(100)
                 }
                 scenario.expect(refusedQuickly, "refuse closes the port: connections fail at once")
 

@@ -26,7 +26,11 @@ extension Resilience {
                         group.addTask { try await scenario.getItem(itemID) }
                     }
                     // All eight lookups reached the proxy: all eight GETs are inside workflow-mcp.
-                    _ = await eventually(timeout: .seconds(5)) { scenario.pair.codebaseProxy.acceptedConnections >= acceptedBefore + 8 }
+                    let allInFlight = await eventually(timeout: .seconds(5)) {
+                        scenario.pair.codebaseProxy.acceptedConnections >= acceptedBefore + 8
+                    }
+                    // Otherwise SIGTERM may land before the GETs and the test would not test draining.
+                    scenario.expect(allInFlight, "all eight lookups reached the proxy before SIGTERM")
                     let exit = await scenario.pair.workflow.terminate()
                     scenario.expect(exit == .exited(0), "workflow-mcp exits 0 after SIGTERM (\(exit.map(String.init(describing:)) ?? "?"))")
                     var replies: [Reply] = []

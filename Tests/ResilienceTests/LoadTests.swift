@@ -50,7 +50,7 @@ extension Resilience {
         func durability() async throws {
             try await Scenario.run("durability under kill -9", withRepository: false) { scenario, _ in
                 let acknowledged = Box<[String]>([])
-                try await withThrowingTaskGroup(of: Void.self) { group in
+                let burstReached = try await withThrowingTaskGroup(of: Void.self) { group in
                     for worker in 0..<8 {
                         group.addTask {
                             for round in 0..<10_000 {
@@ -60,11 +60,15 @@ extension Resilience {
                             }
                         }
                     }
-                    _ = await eventually(timeout: .seconds(30)) { acknowledged.mutate { $0.count } >= 300 }
+                    // Kill even when the burst never got going, so the workers end; the test then fails below.
+                    let reached = await eventually(timeout: .seconds(30)) { acknowledged.mutate { $0.count } >= 300 }
                     await scenario.pair.workflow.kill()
                     try await group.waitForAll()
+                    return reached
                 }
                 let ids = acknowledged.value
+                // Without acknowledged creates there is nothing to lose, and the check below would pass on nothing.
+                scenario.expect(burstReached && ids.count >= 300, "at least 300 creates acknowledged before the kill (\(ids.count))")
                 scenario.expect(scenario.pair.workflow.lastExit == .signalled(SIGKILL), "workflow-mcp was killed with SIGKILL")
                 try await scenario.pair.workflow.restart()
                 var missing: [String] = []

@@ -9,11 +9,12 @@ extension Resilience {
         /// The chunk id of the first search hit for `query`, which must come from `file`.
         func chunk(_ scenario: Scenario, _ query: String, in file: String) async throws -> String {
             var found: String?
-            _ = try await eventually {
+            let indexed = try await eventually {
                 let results = (try? await scenario.search(query).decode(SearchResponse.self).results) ?? []
                 found = results.first { $0.filePath == file }?.chunkID
                 return found != nil
             }
+            try #require(indexed, "no chunk of \(file) for '\(query)' before the wait ran out")
             return try #require(found, "no chunk of \(file) for '\(query)'")
         }
 
@@ -76,7 +77,8 @@ extension Resilience {
                         with: "app.post('/signin', loginHandler);"
                     )
                 )
-                _ = try await scenario.reindex()
+                let index = try await scenario.reindex()
+                scenario.expect(index.status == 200, "re-index with wait answers 200", [index])
                 let read = try await scenario.getItem(itemID)
                 scenario.expect(read.item?.staleReferences == [routes], "1 stale", [read])
                 scenario.expect(read.item?.validReferences == [auth, invoice], "2 valid", [read])

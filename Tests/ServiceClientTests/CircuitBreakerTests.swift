@@ -157,16 +157,74 @@ struct CircuitBreakerTests {
         #expect(breaker.circuitState == .open)
     }
 
-    @Test("a failed health check counts as a failure; a success closes an open breaker only after its cooldown")
+    @Test("a failed health check counts as a failure; one that started before the opening does not end the cooldown")
     func healthChecks() throws {
         let breaker = self.makeBreaker()
-        for _ in 0..<5 { breaker.recordHealthCheck(success: false) }
+        let before = self.clock.now
+        self.clock.advance(by: .milliseconds(10))
+        for _ in 0..<5 { breaker.recordHealthCheck(success: false, startedAt: self.clock.now) }
         #expect(breaker.circuitState == .open)
-        breaker.recordHealthCheck(success: true)
+        // Its answer may predate the failures that opened the breaker.
+        breaker.recordHealthCheck(success: true, startedAt: before)
         #expect(breaker.circuitState == .open)
+        #expect(breaker.timeUntilAvailable == .seconds(5))
         self.clock.advance(by: .seconds(5))
-        breaker.recordHealthCheck(success: true)
+        breaker.recordHealthCheck(success: true, startedAt: before)
         #expect(breaker.circuitState == .closed)
+    }
+
+    @Test("a health check that succeeds after the opening lets the next call probe at once; its success closes")
+    func healthyCheckProbesAtOnce() throws {
+        let breaker = self.makeBreaker()
+        try self.fail(breaker, times: 5)
+        self.clock.advance(by: .milliseconds(100))
+        breaker.recordHealthCheck(success: true, startedAt: self.clock.now)
+        #expect(breaker.circuitState == .halfOpen)
+        #expect(breaker.timeUntilAvailable == .zero)
+        let probe = try breaker.acquire()
+        #expect(probe.isProbe)
+        // Still one call at a time: the others are refused while the probe is out.
+        #expect(throws: CircuitOpenError.self) { try breaker.acquire() }
+        breaker.record(probe, .success)
+        #expect(breaker.circuitState == .closed)
+        #expect(breaker.consecutiveFailures == 0)
+    }
+
+    @Test("a flapping peer: the early probe's failure re-opens for the doubled cooldown, which checks no longer cut short")
+    func flappingPeerWaitsOutCooldown() throws {
+        let breaker = self.makeBreaker()
+        try self.fail(breaker, times: 5)
+        self.clock.advance(by: .seconds(1))
+        breaker.recordHealthCheck(success: true, startedAt: self.clock.now)
+        let early = try breaker.acquire()
+        breaker.record(early, .failure)
+        #expect(breaker.circuitState == .open)
+        #expect(breaker.timeUntilAvailable == .seconds(10))
+        for _ in 0..<4 {
+            self.clock.advance(by: .seconds(2))
+            breaker.recordHealthCheck(success: true, startedAt: self.clock.now)
+            #expect(breaker.circuitState == .open)
+            #expect(throws: CircuitOpenError.self) { try breaker.acquire() }
+        }
+        self.clock.advance(by: .seconds(2))
+        let regular = try breaker.acquire()
+        #expect(regular.isProbe)
+        breaker.record(regular, .failure)
+        #expect(breaker.timeUntilAvailable == .seconds(20))
+        // That opening came from a regular probe: a check after it may let one early probe through again.
+        self.clock.advance(by: .seconds(2))
+        breaker.recordHealthCheck(success: true, startedAt: self.clock.now)
+        #expect(breaker.circuitState == .halfOpen)
+    }
+
+    @Test("a failed health check while open changes nothing")
+    func failedCheckWhileOpen() throws {
+        let breaker = self.makeBreaker()
+        try self.fail(breaker, times: 5)
+        self.clock.advance(by: .seconds(1))
+        breaker.recordHealthCheck(success: false, startedAt: self.clock.now)
+        #expect(breaker.circuitState == .open)
+        #expect(breaker.timeUntilAvailable == .seconds(4))
     }
 
     @Test("each state change is reported once")
@@ -184,5 +242,11 @@ struct CircuitBreakerTests {
         self.clock.advance(by: .seconds(5))
         breaker.record(try breaker.acquire(), .success)
         #expect(transitions.value == ["closed->open", "open->half_open", "half_open->closed"])
+        // The early way round reports the same transitions.
+        try self.fail(breaker, times: 5)
+        self.clock.advance(by: .seconds(1))
+        breaker.recordHealthCheck(success: true, startedAt: self.clock.now)
+        breaker.record(try breaker.acquire(), .success)
+        #expect(transitions.value.suffix(3) == ["closed->open", "open->half_open", "half_open->closed"])
     }
 }

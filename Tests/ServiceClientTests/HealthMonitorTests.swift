@@ -61,7 +61,7 @@ struct HealthMonitorTests {
         await withTaskGroup(of: PeerHealthSnapshot.self) { group in
             for _ in 0..<3 { group.addTask { await monitor.check(endpoint) } }
             // Let all three join the one flight before the check may finish.
-            while monitor.pendingCheckWaiters(endpoint.url) < 3 { await Task.yield() }
+            await yieldUntil("3 checks wait on one flight") { monitor.pendingCheckWaiters(endpoint.url) >= 3 }
             await gate.open()
             for await snapshot in group { #expect(snapshot.status == .unreachable) }
         }
@@ -87,6 +87,28 @@ struct HealthMonitorTests {
         #expect(monitor.peerSnapshot.status == .reachable)
         monitor.recordCallOutcome(url: endpoint.url, error: .timeout(url: endpoint.url, after: .milliseconds(500)))
         #expect(monitor.peerSnapshot.status == .unreachable)
+    }
+
+    @Test("a successful check while the breaker is open lets the next call probe at once, one call only")
+    func recoveredPeerProbedAtOnce() async throws {
+        let healthy = TestBox(false)
+        let (monitor, pool) = self.makeMonitor { endpoint in
+            healthy.value ? nil : .connectionRefused(url: endpoint.url)
+        }
+        let breaker = try #require(pool.breaker(for: pool.endpoints[0].url))
+        for _ in 0..<5 { await monitor.checkAll() }
+        #expect(breaker.circuitState == .open)
+        #expect(throws: PeerError.self) { try pool.acquire() }
+        // The next background check, well within the cooldown (5 s ± 25%), finds the peer back.
+        self.clock.advance(by: .seconds(2))
+        healthy.mutate { $0 = true }
+        await monitor.checkAll()
+        #expect(breaker.circuitState == .halfOpen)
+        let probe = try pool.acquire()
+        #expect(probe.permit.isProbe)
+        #expect(throws: PeerError.self) { try pool.acquire() }
+        pool.release(probe, .success)
+        #expect(breaker.circuitState == .closed)
     }
 }
 

@@ -196,7 +196,7 @@ struct LoopbackTransportTests {
         let connection = self.makeConnection(server.url)
         let client = CodebaseClient(connection: connection)
         let call = Task { try await client.lookup(chunkIDs: ["c"]) }
-        while server.requestPaths.isEmpty { await Task.yield() }
+        await yieldUntil("the request reaches the server") { !server.requestPaths.isEmpty }
         call.cancel()
         await #expect(throws: PeerError.cancelled) { try await call.value }
         #expect(connection.pool.breaker(for: server.url)?.consecutiveFailures == 0)

@@ -99,7 +99,7 @@ struct SingleFlightCacheTests {
                     }
                 }
             }
-            while cache.waiterCount(for: "k") < 4 { await Task.yield() }
+            await yieldUntil("4 loads wait on the key") { cache.waiterCount(for: "k") >= 4 }
             await gate.open()
             var results: [Resource] = []
             for try await resource in group { results.append(resource) }
@@ -129,7 +129,7 @@ struct SingleFlightCacheTests {
                     }
                 }
             }
-            while cache.waiterCount(for: "k") < 3 { await Task.yield() }
+            await yieldUntil("3 loads wait on the key") { cache.waiterCount(for: "k") >= 3 }
             await gate.open()
             for await failedAsExpected in group { #expect(failedAsExpected) }
         }
@@ -151,7 +151,7 @@ struct SingleFlightCacheTests {
         }
         let cancelled = Task { try await cache.value(for: "k", load: load) }
         let patient = Task { try await cache.value(for: "k", load: load) }
-        while cache.waiterCount(for: "k") < 2 { await Task.yield() }
+        await yieldUntil("2 loads wait on the key") { cache.waiterCount(for: "k") >= 2 }
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         #expect(cache.waiterCount(for: "k") == 1)
@@ -190,7 +190,10 @@ struct SingleFlightCacheTests {
             }
         }
         // Both the load and its deadline are sleeping on the manual clock.
-        while clock.sleeperCount < 2 { await Task.yield() }
+        guard await yieldUntil("the load and its deadline sleep", { clock.sleeperCount >= 2 }) else {
+            waiter.cancel()
+            return
+        }
         clock.advance(by: .seconds(2))
         await #expect(throws: CacheLoadTimeoutError(timeout: .seconds(2))) { try await waiter.value }
         #expect(cache.count == 0)
@@ -216,7 +219,7 @@ struct SingleFlightCacheTests {
                 return Resource("old", closed: closed)
             }
         }
-        while cache.waiterCount(for: "k") < 1 { await Task.yield() }
+        await yieldUntil("the load waits on the key") { cache.waiterCount(for: "k") >= 1 }
         cache.invalidate("k")
         await gate.open()
         #expect(try await waiter.value.name == "old")

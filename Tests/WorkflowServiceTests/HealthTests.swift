@@ -40,4 +40,48 @@ struct HealthTests {
             #expect(answer.dependencies["codebase-mcp"]?.lastError == "connection refused")
         }
     }
+
+    @Test("/health refuses query parameters with 400 naming them, and names only the database file, not its path")
+    func healthQueryAndPath() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await withWorkflow(directory: directory) { client in
+            for query in ["verbose=1", "x", "status=healthy&y=2"] {
+                let response = try await client.send(.get, "/health?\(query)")
+                #expect(response.status == .badRequest, "\(query) → \(response.status)")
+                let error = try? response.decode(ErrorBody.self)
+                #expect(error?.error == "invalid_request", "\(query)")
+                let field = query.split(separator: "&").first.map { String($0.split(separator: "=")[0]) }
+                #expect(error?.details["field"] == field.map { .string($0) }, "\(query)")
+            }
+            let health = try await client.send(.get, "/health").decode(HealthResponse.self)
+            #expect(health.database.path == "workflow.sqlite")
+        }
+    }
+
+    @Test("include_deleted= (empty) is refused like any value other than true or false")
+    func emptyIncludeDeleted() async throws {
+        try await withWorkflow { client in
+            let item = try await client.create(#"{"title": "t"}"#)
+            for uri in ["/mcp/work_items?include_deleted=", "/mcp/work_items/\(item.id)?include_deleted=", "/mcp/work_items?include_deleted"] {
+                let response = try await client.send(.get, uri)
+                #expect(response.status == .badRequest, "\(uri) → \(response.status)")
+                #expect((try? response.decode(ErrorBody.self))?.details["field"] == "include_deleted", "\(uri)")
+            }
+        }
+    }
+
+    @Test("details.field is never empty: a body field with an empty name is reported as body")
+    func emptyFieldName() async throws {
+        try await withWorkflow { client in
+            for (method, uri, body) in [
+                (HTTPRequest.Method.post, "/mcp/work_items", #"{"title": "t", "": 1}"#),
+                (.post, "/mcp/work_items/by_references", #"{"chunk_ids": ["c_1"], "": 1}"#),
+            ] {
+                let response = try await client.send(method, uri, json: body)
+                #expect(response.status == .badRequest, "\(uri)")
+                #expect((try? response.decode(ErrorBody.self))?.details["field"] == "body", "\(uri): \(response.text)")
+            }
+        }
+    }
 }

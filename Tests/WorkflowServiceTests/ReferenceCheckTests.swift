@@ -143,7 +143,7 @@ struct ReferenceCheckTests {
                 for index in 0..<10 {
                     group.addTask { try await checker.check(index.isMultiple(of: 2) ? ["c_1", "c_2"] : ["c_2", "c_1"]) }
                 }
-                while checker.lookups.waiterCount(for: ["c_1", "c_2"]) < 10 { await Task.yield() }
+                await yieldUntil("10 checks wait on one lookup") { checker.lookups.waiterCount(for: ["c_1", "c_2"]) >= 10 }
                 codebase.hold.signal()
                 var checks: [ReferenceCheck] = []
                 for try await check in group { checks.append(check) }

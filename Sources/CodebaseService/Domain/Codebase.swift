@@ -145,6 +145,11 @@ struct Codebase: Sendable {
             throw .invalid(field: "repository", "No repository is configured; start codebase-mcp with --repo DIR to index one.")
         }
         guard let repository else { return self.repositories.map(\.name).sorted() }
+        // No repository name or directory holds a control character, and the system calls that resolve a path would
+        // cut it at a NUL, matching a repository the request did not name.
+        guard !repository.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw .invalid(field: "repository", "repository must not contain control characters (U+0000 to U+001F, U+007F).")
+        }
         return [try self.resolve(repository)]
     }
 

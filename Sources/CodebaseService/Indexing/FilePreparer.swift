@@ -43,7 +43,7 @@ struct FilePreparer: Sendable {
     func prepare(_ file: ScannedFile, storedHash: [UInt8]?, force: Bool) -> FileOutcome {
         let bytes: [UInt8]
         do {
-            bytes = try FileReader.read(file.absolutePath, limit: self.maxFileBytes)
+            bytes = try FileReader.read(root: file.root, relativePath: file.readPath, limit: self.maxFileBytes)
         } catch {
             return .skipped(path: file.path, reason: "unreadable or too large")
         }

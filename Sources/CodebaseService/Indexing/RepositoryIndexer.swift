@@ -6,6 +6,9 @@ import ServiceClient
 public struct IndexerConfiguration: Sendable {
     /// Files larger than this are not indexed.
     public var maxFileBytes: Int = 1024 * 1024
+    /// Index files that usually hold credentials (`.env`, `*.pem`, `id_rsa`, ...; `SecretFiles`). Off by default:
+    /// search serves every indexed line to whoever can reach it.
+    public var indexSecrets = false
     public var chunker = ChunkerConfiguration()
     /// Text bytes per write transaction. Batches start small, so the first results are searchable at once and the
     /// writer starts early, and double up to this size: large transactions are what make SQLite fast.
@@ -71,7 +74,7 @@ struct RepositoryIndexer: Sendable {
         progress: @escaping @Sendable (IndexCounters) async -> Void
     ) async throws -> IndexCounters {
         let started = ContinuousClock.now
-        let scanner = RepositoryScanner(maxFileBytes: self.configuration.maxFileBytes)
+        let scanner = RepositoryScanner(maxFileBytes: self.configuration.maxFileBytes, indexSecrets: self.configuration.indexSecrets)
         let scan = try scanner.scan(root: repository.root)
         let stored = try await self.store.fileHashes(repositoryID: repositoryID)
         let preparer = FilePreparer(
@@ -84,7 +87,7 @@ struct RepositoryIndexer: Sendable {
             metadata: [
                 "repository": "\(repository.name)", "files": "\(scan.files.count)", "ignored": "\(scan.ignored)",
                 "too_large": "\(scan.tooLarge)", "binary_by_name": "\(scan.binaryByName)", "links_skipped": "\(scan.linksSkipped)",
-                "force": "\(force)",
+                "secrets_skipped": "\(scan.secrets)", "force": "\(force)",
             ]
         )
 

@@ -88,3 +88,21 @@ struct IgnoreStack: Sendable {
         return false
     }
 }
+
+/// Files that hold credentials by convention. They are not indexed unless the configuration says so: search serves
+/// every indexed line to whoever can reach it, and such files are often present but not committed (nor ignored).
+enum SecretFiles {
+    /// `.gitignore` syntax, matched against file names (and paths) wherever they are in the repository.
+    static let patterns = [
+        ".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+        ".npmrc", ".pypirc", ".netrc", "_netrc", ".git-credentials", ".pgpass", ".htpasswd", "credentials.json",
+    ]
+
+    private static let rules = IgnoreFile(directory: "", text: patterns.joined(separator: "\n"))
+
+    /// True when the file at `path` (relative to the repository root) is a secret file by name.
+    static func matches(path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return self.rules.verdict(path: path, name: name, isDirectory: false) == true
+    }
+}

@@ -12,7 +12,11 @@ import CDispatch
 /// A file the scanner found to index: its path relative to the repository root, `/`-separated.
 struct ScannedFile: Sendable, Hashable {
     let path: String
-    let absolutePath: String
+    /// The repository's canonical directory, below which the file is opened.
+    let root: String
+    /// What to open, relative to the root: `path` itself, or for a link to a file inside the repository, the
+    /// link's target. The reader opens it without following links, so the scanner's view cannot be raced.
+    let readPath: String
     let size: Int
 }
 
@@ -24,12 +28,14 @@ struct ScanResult: Sendable {
     var binaryByName = 0
     var linksSkipped = 0
     var unreadable = 0
+    /// Files that usually hold credentials (`SecretFiles`), passed over unless `indexSecrets` is set.
+    var secrets = 0
 }
 
 /// Walks a repository: honours `.gitignore` files (root and nested) and `.git/info/exclude`, always skips VCS,
-/// build and dependency folders, files over the size cap, files whose extension says binary, and symbolic links that
-/// leave the repository or point at directories. Entries are visited in byte order of their names, so a scan is
-/// deterministic.
+/// build and dependency folders, files over the size cap, files whose extension says binary, secret files (unless
+/// told otherwise), and symbolic links that leave the repository or point at directories. Entries are visited in
+/// byte order of their names, so a scan is deterministic.
 struct RepositoryScanner: Sendable {
     /// Folders never indexed, whatever `.gitignore` says.
     static let skippedDirectories: Set<String> = [
@@ -47,6 +53,8 @@ struct RepositoryScanner: Sendable {
     ]
 
     let maxFileBytes: Int
+    /// Index files named like credentials (`.env`, `*.pem`, `id_rsa`, ...) too.
+    var indexSecrets = false
 
     /// Scans the directory at `root`, which must be an absolute, symlink-free path.
     func scan(root: String) throws(ScanError) -> ScanResult {
@@ -56,8 +64,8 @@ struct RepositoryScanner: Sendable {
         }
         var result = ScanResult()
         var stack = IgnoreStack()
-        stack = stack.adding(Self.loadIgnoreFile(at: root + "/.git/info/exclude", directory: ""))
-        stack = stack.adding(Self.loadIgnoreFile(at: root + "/.gitignore", directory: ""))
+        stack = stack.adding(Self.loadIgnoreFile(root: root, path: ".git/info/exclude", directory: ""))
+        stack = stack.adding(Self.loadIgnoreFile(root: root, path: ".gitignore", directory: ""))
         self.walk(root: root, directory: "", absolute: root, ignores: stack, into: &result)
         return result
     }
@@ -86,6 +94,7 @@ struct RepositoryScanner: Sendable {
                 continue
             }
             var kind = info.st_mode & S_IFMT
+            var readPath = path
             if kind == S_IFLNK {
                 // A link is followed only to a file inside the repository; directory links could loop or duplicate.
                 guard let target = Self.realPath(absolutePath), target.hasPrefix(root + "/"), stat(target, &info) == 0,
@@ -95,36 +104,42 @@ struct RepositoryScanner: Sendable {
                     continue
                 }
                 kind = S_IFREG
+                readPath = String(target.dropFirst(root.count + 1))
             }
             if kind == S_IFDIR {
                 if Self.skippedDirectories.contains(name) || ignores.isIgnored(path: path, name: name, isDirectory: true) {
                     result.ignored += 1
                     continue
                 }
-                let nested = ignores.adding(Self.loadIgnoreFile(at: absolutePath + "/.gitignore", directory: path))
+                let nested = ignores.adding(Self.loadIgnoreFile(root: root, path: path + "/.gitignore", directory: path))
                 self.walk(root: root, directory: path, absolute: absolutePath, ignores: nested, into: &result)
             } else if kind == S_IFREG {
                 if ignores.isIgnored(path: path, name: name, isDirectory: false) {
                     result.ignored += 1
+                } else if !self.indexSecrets, SecretFiles.matches(path: path) || SecretFiles.matches(path: readPath) {
+                    // A link counts by its target's name too: `settings.txt` pointing at `.env` is still `.env`.
+                    result.secrets += 1
                 } else if Int(info.st_size) > self.maxFileBytes {
                     result.tooLarge += 1
                 } else if Self.binaryExtensions.contains(Language.fileExtension(of: name)) {
                     result.binaryByName += 1
                 } else {
-                    result.files.append(ScannedFile(path: path, absolutePath: absolutePath, size: Int(info.st_size)))
+                    result.files.append(ScannedFile(path: path, root: root, readPath: readPath, size: Int(info.st_size)))
                 }
             }
         }
     }
 
-    static func loadIgnoreFile(at path: String, directory: String) -> IgnoreFile? {
-        guard let bytes = try? FileReader.read(path, limit: 1 << 20) else { return nil }
+    /// The ignore file at `path` below `root`; like git, a `.gitignore` that is a symbolic link is not followed.
+    static func loadIgnoreFile(root: String, path: String, directory: String) -> IgnoreFile? {
+        guard let bytes = try? FileReader.read(root: root, relativePath: path, limit: 1 << 20) else { return nil }
         return IgnoreFile(directory: directory, text: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// The canonical absolute path, symbolic links resolved; `nil` when it does not exist.
+    /// The canonical absolute path, symbolic links resolved; `nil` when it does not exist. A path with a NUL has
+    /// none: the C call would resolve the text before the NUL instead.
     static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard !path.utf8.contains(0), let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }

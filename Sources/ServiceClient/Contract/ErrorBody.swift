@@ -7,9 +7,13 @@ public struct ErrorBody: Codable, Sendable, Hashable, Error {
     /// Structured context, e.g. `{"field": "title"}`.
     public var details: [String: JSONValue]
 
+    /// `details.field` names what the caller should fix; an empty name (a body key `""`) names nothing, so it is
+    /// reported as `body`. Kept here, where every error body of both services and both doors is made.
     public init(error: String, message: String, details: [String: JSONValue] = [:]) {
         self.error = error
         self.message = message
+        var details = details
+        if details["field"] == .string("") { details["field"] = .string("body") }
         self.details = details
     }
 

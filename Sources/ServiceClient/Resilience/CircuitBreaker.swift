@@ -42,12 +42,16 @@ public enum CallOutcome: Sendable, Hashable {
 }
 
 /// A circuit breaker for one peer endpoint: closed → open after consecutive failures, one probe at a time after
-/// a jittered, doubling cooldown.
+/// a jittered, doubling cooldown, or at once when a health check finds the peer back.
 public final class CircuitBreaker: Sendable {
     private enum Phase {
         case closed(consecutiveFailures: Int)
-        case open(until: ContinuousClock.Instant)
-        case halfOpen(probeExpiresAt: ContinuousClock.Instant)
+        /// `healthMayProbe`: a health check that succeeds may end the cooldown early. False when this opening came
+        /// from such an early probe failing, so a peer that answers health checks but fails calls waits out the
+        /// (grown) cooldown instead of being probed after every check.
+        case open(until: ContinuousClock.Instant, openedAt: ContinuousClock.Instant, healthMayProbe: Bool)
+        /// `early`: the probe slot was opened by a health check before the cooldown ended.
+        case halfOpen(probeExpiresAt: ContinuousClock.Instant, early: Bool)
     }
 
     private struct State {
@@ -103,8 +107,8 @@ public final class CircuitBreaker: Sendable {
         return self.state.withLock { state in
             switch state.phase {
             case .closed: return .zero
-            case .open(let until): return max(.zero, now.duration(to: until))
-            case .halfOpen(let expiry): return max(.zero, now.duration(to: expiry))
+            case .open(let until, _, _): return max(.zero, now.duration(to: until))
+            case .halfOpen(let expiry, _): return max(.zero, now.duration(to: expiry))
             }
         }
     }
@@ -117,16 +121,17 @@ public final class CircuitBreaker: Sendable {
             switch state.phase {
             case .closed:
                 return .success(CircuitPermit(generation: state.generation, isProbe: false))
-            case .open(let until):
+            case .open(let until, _, _):
                 guard now >= until else { return .failure(CircuitOpenError(timeUntilAvailable: now.duration(to: until))) }
-                state.phase = .halfOpen(probeExpiresAt: now.advanced(by: self.configuration.probeTimeout))
+                state.phase = .halfOpen(probeExpiresAt: now.advanced(by: self.configuration.probeTimeout), early: false)
                 state.generation += 1
                 transition = (.open, .halfOpen)
                 return .success(CircuitPermit(generation: state.generation, isProbe: true))
-            case .halfOpen(let expiry):
+            case .halfOpen(let expiry, let early):
                 guard now >= expiry else { return .failure(CircuitOpenError(timeUntilAvailable: now.duration(to: expiry))) }
-                // The previous probe never reported back within its time: let another one through.
-                state.phase = .halfOpen(probeExpiresAt: now.advanced(by: self.configuration.probeTimeout))
+                // The slot is free (opened by a health check, or a probe was cancelled), or the previous probe never
+                // reported back within its time: let one through.
+                state.phase = .halfOpen(probeExpiresAt: now.advanced(by: self.configuration.probeTimeout), early: early)
                 state.generation += 1
                 return .success(CircuitPermit(generation: state.generation, isProbe: true))
             }
@@ -142,9 +147,9 @@ public final class CircuitBreaker: Sendable {
             guard permit.generation == state.generation else { return nil }
             switch (state.phase, outcome) {
             case (_, .ignored):
-                if permit.isProbe, case .halfOpen = state.phase {
+                if permit.isProbe, case .halfOpen(_, let early) = state.phase {
                     // A cancelled probe frees the slot for the next caller.
-                    state.phase = .halfOpen(probeExpiresAt: now)
+                    state.phase = .halfOpen(probeExpiresAt: now, early: early)
                 }
                 return nil
             case (.closed, .success):
@@ -160,8 +165,8 @@ public final class CircuitBreaker: Sendable {
             case (.halfOpen, .success):
                 self.close(&state)
                 return (.halfOpen, .closed)
-            case (.halfOpen, .failure):
-                self.open(&state, now: now)
+            case (.halfOpen(_, let early), .failure):
+                self.open(&state, now: now, healthMayProbe: !early)
                 return (.halfOpen, .open)
             case (.open, _):
                 return nil
@@ -170,9 +175,11 @@ public final class CircuitBreaker: Sendable {
         if let transition { self.report(transition) }
     }
 
-    /// Feeds the result of a background health check. A failure counts like a failed call; a success closes
-    /// the breaker only where a probe would be let through (the cooldown has passed), and otherwise keeps it.
-    public func recordHealthCheck(success: Bool) {
+    /// Feeds the result of a health check that started at `startedAt`. A failure counts like a failed call. A
+    /// success closes the breaker where a probe would be let through (the cooldown has passed). Within the cooldown,
+    /// a success of a check that started after the breaker opened lets the next call through as the probe at once
+    /// (half-open), unless this opening came from such an early probe failing: that one waits out its cooldown.
+    public func recordHealthCheck(success: Bool, startedAt: ContinuousClock.Instant) {
         let now = self.clock.now
         let transition = self.state.withLock { state -> (CircuitState, CircuitState)? in
             switch state.phase {
@@ -187,11 +194,18 @@ public final class CircuitBreaker: Sendable {
                 }
                 state.phase = .closed(consecutiveFailures: failures + 1)
                 return nil
-            case .open(let until):
-                guard success, now >= until else { return nil }
-                self.close(&state)
-                return (.open, .closed)
-            case .halfOpen(let expiry):
+            case .open(let until, let openedAt, let healthMayProbe):
+                guard success else { return nil }
+                if now >= until {
+                    self.close(&state)
+                    return (.open, .closed)
+                }
+                // A check that started before the opening may have been answered before the peer failed.
+                guard healthMayProbe, startedAt > openedAt else { return nil }
+                state.phase = .halfOpen(probeExpiresAt: now, early: true)
+                state.generation += 1
+                return (.open, .halfOpen)
+            case .halfOpen(let expiry, _):
                 guard success, now >= expiry else { return nil }
                 self.close(&state)
                 return (.halfOpen, .closed)
@@ -200,11 +214,11 @@ public final class CircuitBreaker: Sendable {
         if let transition { self.report(transition) }
     }
 
-    private func open(_ state: inout State, now: ContinuousClock.Instant) {
+    private func open(_ state: inout State, now: ContinuousClock.Instant, healthMayProbe: Bool = true) {
         let cooldown = state.nextCooldown
         let jitter = self.random.uniform(-self.configuration.cooldownJitter, self.configuration.cooldownJitter)
         let wait = min(self.configuration.maxCooldown, cooldown.scaled(by: 1 + jitter))
-        state.phase = .open(until: now.advanced(by: wait))
+        state.phase = .open(until: now.advanced(by: wait), openedAt: now, healthMayProbe: healthMayProbe)
         state.generation += 1
         state.nextCooldown = min(self.configuration.maxCooldown, cooldown * 2)
     }

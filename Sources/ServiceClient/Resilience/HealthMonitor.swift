@@ -131,10 +131,12 @@ public final class HealthMonitor: Service {
     }
 
     private func performCheck(_ endpoint: PeerEndpoint) async -> PeerHealthSnapshot {
+        // The breaker needs to know whether the peer answered after it opened, not only that it answered.
+        let started = self.clock.now
         let error = await self.probe(endpoint)
         if error == .cancelled { return self.snapshot(for: endpoint.url) }
         let snapshot = PeerHealthSnapshot(status: error == nil ? .reachable : .unreachable, checkedAt: Date(), error: error?.summary)
-        self.pool.breaker(for: endpoint.url)?.recordHealthCheck(success: error == nil)
+        self.pool.breaker(for: endpoint.url)?.recordHealthCheck(success: error == nil, startedAt: started)
         self.store(snapshot, for: endpoint.url)
         return snapshot
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ServiceClient
 
@@ -15,11 +16,18 @@ struct HealthController<Context: TrustingRequestContext> {
 
     /// Answers 200 while the database is usable (`degraded` with the peer down), 503 `unhealthy` when it is not.
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        var databaseHealth = DatabaseHealth(status: "ok", path: self.databasePath)
+        // Like every route, a parameter it does not take is refused rather than ignored (empty names, from a
+        // trailing `&`, are not parameters).
+        if let name = request.uri.queryParameters.map({ String($0.key) }).filter({ !$0.isEmpty }).sorted().first {
+            throw APIError.invalid(field: name, "GET /health takes no query parameters; got '\(name)'.")
+        }
+        // The file name only: the absolute path tells an unauthenticated caller about the host's layout.
+        let file = URL(fileURLWithPath: self.databasePath).lastPathComponent
+        var databaseHealth = DatabaseHealth(status: "ok", path: file)
         do {
             try await self.store.checkHealth()
         } catch {
-            databaseHealth = DatabaseHealth(status: "error", path: self.databasePath, error: "\(error)")
+            databaseHealth = DatabaseHealth(status: "error", path: file, error: "\(error)")
         }
         let dependency = self.peer.dependencyHealth
         let status = databaseHealth.status != "ok" ? "unhealthy" : dependency.status == .unreachable ? "degraded" : "healthy"

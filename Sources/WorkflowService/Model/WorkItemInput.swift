@@ -81,6 +81,9 @@ enum WorkItemInput {
             guard case .string(let id) = value, !id.isEmpty, id.count <= self.maxReferenceLength else {
                 throw WorkflowError.invalid(field: "chunk_ids", "every chunk id must be a non-empty string of at most 256 characters.")
             }
+            guard !TextRules.containsControlCharacter(id) else {
+                throw WorkflowError.invalid(field: "chunk_ids", "chunk ids must not contain control characters (U+0000 to U+001F, U+007F).")
+            }
             ids.append(id)
         }
         return ids
@@ -102,12 +105,16 @@ enum WorkItemInput {
         guard !title.allSatisfy(\.isWhitespace), title.count <= self.maxTitleLength else {
             throw WorkflowError.invalid(field: "title", "title must have 1 to 200 characters and not be blank.")
         }
+        guard !TextRules.containsNUL(title) else { throw WorkflowError.invalid(field: "title", "title must not contain NUL characters (U+0000).") }
         return title
     }
 
     private static func description(_ value: JSONValue) throws(WorkflowError) -> String {
         guard case .string(let description) = value, description.count <= self.maxDescriptionLength else {
             throw WorkflowError.invalid(field: "description", "description must be a string of at most 100000 characters.")
+        }
+        guard !TextRules.containsNUL(description) else {
+            throw WorkflowError.invalid(field: "description", "description must not contain NUL characters (U+0000).")
         }
         return description
     }
@@ -131,7 +138,7 @@ enum WorkItemInput {
     private static func parentID(_ value: JSONValue) throws(WorkflowError) -> String? {
         switch value {
         case .null: return nil
-        case .string(let id) where !id.isEmpty: return id
+        case .string(let id) where !id.isEmpty && !TextRules.containsControlCharacter(id): return id
         default: throw WorkflowError.invalid(field: "parent_id", "parent_id must be the id of an existing work item, or null.")
         }
     }
@@ -147,6 +154,12 @@ enum WorkItemInput {
             guard case .string(let id) = value, !id.isEmpty, id.count <= self.maxReferenceLength else {
                 throw WorkflowError.invalid(field: "entity_references", "every entity reference must be a non-empty string of at most 256 characters.")
             }
+            guard !TextRules.containsControlCharacter(id) else {
+                throw WorkflowError.invalid(
+                    field: "entity_references",
+                    "entity references must not contain control characters (U+0000 to U+001F, U+007F)."
+                )
+            }
             if seen.insert(id).inserted { references.append(id) }
         }
         guard references.count <= self.maxReferences else {
@@ -157,6 +170,9 @@ enum WorkItemInput {
 
     private static func metadata(_ value: JSONValue) throws(WorkflowError) -> [String: JSONValue] {
         guard case .object(let metadata) = value else { throw WorkflowError.invalid(field: "metadata", "metadata must be a JSON object.") }
+        guard !TextRules.containsNUL(value) else {
+            throw WorkflowError.invalid(field: "metadata", "metadata keys and strings must not contain NUL characters (U+0000).")
+        }
         return metadata
     }
 }

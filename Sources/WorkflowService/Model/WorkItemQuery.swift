@@ -34,8 +34,8 @@ struct WorkItemQuery: Sendable, Hashable {
             }
             query.itemType = type
         }
-        if let raw = parameters["parent_id"], !raw.isEmpty { query.parentID = raw }
-        if let raw = parameters["entity_reference"], !raw.isEmpty { query.entityReference = raw }
+        if let raw = parameters["parent_id"], !raw.isEmpty { query.parentID = try Self.id(raw, field: "parent_id") }
+        if let raw = parameters["entity_reference"], !raw.isEmpty { query.entityReference = try Self.id(raw, field: "entity_reference") }
         query.includeDeleted = try Self.includeDeleted(parameters)
         if let raw = parameters["limit"], !raw.isEmpty {
             guard let limit = Int(raw), (1...Self.maxLimit).contains(limit) else {
@@ -58,10 +58,20 @@ struct WorkItemQuery: Sendable, Hashable {
         return try Self.includeDeleted(parameters)
     }
 
+    /// Absent is false; present, it must say which: `include_deleted=` is as unclear as `include_deleted=yes`.
     private static func includeDeleted(_ parameters: [String: String]) throws(WorkflowError) -> Bool {
-        guard let raw = parameters["include_deleted"], !raw.isEmpty else { return false }
+        guard let raw = parameters["include_deleted"] else { return false }
         guard let flag = Bool(raw) else { throw WorkflowError.invalid(field: "include_deleted", "include_deleted must be true or false.") }
         return flag
+    }
+
+    /// An id or reference to filter by. No stored one holds a control character (they are refused on the way in),
+    /// and SQLite would match text cut at a NUL.
+    private static func id(_ raw: String, field: String) throws(WorkflowError) -> String {
+        guard !TextRules.containsControlCharacter(raw) else {
+            throw WorkflowError.invalid(field: field, "\(field) must not contain control characters (U+0000 to U+001F, U+007F).")
+        }
+        return raw
     }
 
     private static func refuseUnknown(_ parameters: [String: String], known: Set<String>) throws(WorkflowError) {

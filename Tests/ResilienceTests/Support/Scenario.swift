@@ -75,13 +75,15 @@ struct Scenario: Sendable {
         try await HTTP.send(.POST, "\(self.codebase)/mcp/index", json: #"{"wait": true}"#, timeout: .seconds(60))
     }
 
-    /// Waits until the start-up index has chunks for `query`, and returns their ids.
+    /// Waits until the start-up index has chunks for `query`, and returns their ids. Fails the test and throws when
+    /// they do not come: an empty list would let later comparisons pass on nothing.
     func chunkIDs(for query: String, count: Int = 1) async throws -> [String] {
         var ids: [String] = []
-        _ = try await eventually {
+        let indexed = try await eventually {
             ids = (try? await self.search(query).decode(SearchResponse.self).results.map(\.chunkID)) ?? []
             return ids.count >= count
         }
+        try #require(indexed, "[\(self.name)] search for '\(query)' found \(ids.count) of \(count) chunks before the wait ran out")
         return Array(ids.prefix(count))
     }
 

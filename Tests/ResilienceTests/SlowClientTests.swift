@@ -1,0 +1,69 @@
+import Foundation
+import ServiceClient
+import ServiceHarness
+import Testing
+
+extension Resilience {
+    /// Issue 11, defect 1: slow clients are cut off at the request deadline, and connections beyond the cap are
+    /// refused with a clear answer, on the real binaries.
+    @Suite("Slow and numerous clients")
+    struct SlowClients {
+        static func withServer(_ name: String, _ arguments: [String], _ body: (ServerProcess) async throws -> Void) async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slow-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let executable = name == "workflow" ? Binaries.workflow : Binaries.codebase
+            let peer = name == "workflow" ? "--codebase-url" : "--workflow-url"
+            let server = ServerProcess(
+                ServerSpec(
+                    name: "\(name)-mcp",
+                    executable: executable,
+                    arguments: ["--database", directory.appendingPathComponent("db.sqlite").path, peer, "http://127.0.0.1:1"] + arguments,
+                    logURL: directory.appendingPathComponent("log")
+                )
+            )
+            try await server.start()
+            defer { Task { await server.kill() } }
+            try await body(server)
+            await server.kill()
+        }
+
+        @Test("half a head, or a head and a trickle of body, is cut off at the request deadline", arguments: ["workflow", "codebase"])
+        func slowRequests(service: String) async throws {
+            try await Self.withServer(service, ["--request-timeout", "1"]) { server in
+                let slowHead = try RawSocket(port: server.port)
+                #expect(slowHead.send("POST /mcp/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: appl"))
+                let slowBody = try RawSocket(port: server.port)
+                #expect(slowBody.send("POST /mcp/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"q"))
+                let started = ContinuousClock.now
+                // One more byte a little later: the deadline runs from the first byte, not the last.
+                try await Task.sleep(for: .milliseconds(600))
+                _ = slowBody.send("u")
+                let head = slowHead.readToEnd()
+                let body = slowBody.readToEnd()
+                let took = started.duration(to: .now)
+                #expect(head.closed && body.closed, "both connections closed")
+                #expect(took < .seconds(3), "closed at the 1 s deadline, not the idle timeout (took \(took))")
+                // A prompt client on a fresh connection is served as ever.
+                let health = try await HTTP.get("\(server.url)/health")
+                #expect(health.status == 200)
+            }
+        }
+
+        @Test("connections beyond --max-connections get 503 with the error body and are closed", arguments: ["workflow"])
+        func connectionCap(service: String) async throws {
+            try await Self.withServer(service, ["--max-connections", "4", "--request-timeout", "30"]) { server in
+                let held = try (0..<4).map { _ in try RawSocket(port: server.port) }
+                // Each has sent a byte, so each counts as open and reading.
+                for socket in held { #expect(socket.send("G")) }
+                let refused = try RawSocket(port: server.port)
+                let answer = refused.readToEnd()
+                #expect(answer.text.hasPrefix("HTTP/1.1 503"), "\(answer.text)")
+                #expect(answer.text.contains(#""error":"too_many_connections""#))
+                #expect(answer.text.contains("Retry-After: 1"))
+                #expect(answer.closed)
+                _ = held
+            }
+        }
+    }
+}
