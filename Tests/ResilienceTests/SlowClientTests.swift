@@ -50,7 +50,7 @@ extension Resilience {
             }
         }
 
-        @Test("connections beyond --max-connections get 503 with the error body and are closed", arguments: ["workflow"])
+        @Test("connections beyond --max-connections get 503 with the error body and are closed", arguments: ["workflow", "codebase"])
         func connectionCap(service: String) async throws {
             try await Self.withServer(service, ["--max-connections", "4", "--request-timeout", "30"]) { server in
                 let held = try (0..<4).map { _ in try RawSocket(port: server.port) }
