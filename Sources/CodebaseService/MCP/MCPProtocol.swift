@@ -65,7 +65,7 @@ struct MCPProtocol: Sendable {
                     try? await server?.notify(notification)
                 }
             }
-            let arguments = try Self.convert(MCP.Value.object(parameters.arguments ?? [:]), to: [String: JSONValue].self)
+            let arguments = (parameters.arguments ?? [:]).mapValues(Self.contractValue)
             let result: ToolResult
             do {
                 guard let answered = try await tools.call(parameters.name, arguments: arguments, progress: progress) else {
@@ -80,7 +80,7 @@ struct MCPProtocol: Sendable {
             }
             return try MCP.CallTool.Result(
                 content: [.text(text: result.text, annotations: nil, _meta: nil)],
-                structuredContent: try Self.convert(result.structured, to: MCP.Value.self),
+                structuredContent: Self.sdkValue(result.structured),
                 isError: result.isError
             )
         }
@@ -109,6 +109,33 @@ struct MCPProtocol: Sendable {
     /// The SDK's JSON value and the contract's hold the same JSON: convert through its text.
     private static func convert<Target: Decodable>(_ value: some Encodable, to type: Target.Type) throws -> Target {
         try JSONDecoder().decode(Target.self, from: JSONEncoder().encode(value))
+    }
+
+    /// The contract's JSON value as the SDK's, case by case (every answer passes here: no text round trip).
+    private static func sdkValue(_ value: JSONValue) -> MCP.Value {
+        switch value {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .int(let number): Int(exactly: number).map { .int($0) } ?? .double(Double(number))
+        case .double(let number): .double(number)
+        case .string(let text): .string(text)
+        case .array(let values): .array(values.map(self.sdkValue))
+        case .object(let fields): .object(fields.mapValues(self.sdkValue))
+        }
+    }
+
+    /// The SDK's JSON value as the contract's; binary data (never sent as a tool argument) becomes its base64 text.
+    private static func contractValue(_ value: MCP.Value) -> JSONValue {
+        switch value {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .int(let number): .int(Int64(number))
+        case .double(let number): .double(number)
+        case .string(let text): .string(text)
+        case .data(_, let data): .string(data.base64EncodedString())
+        case .array(let values): .array(values.map(self.contractValue))
+        case .object(let fields): .object(fields.mapValues(self.contractValue))
+        }
     }
 }
 
@@ -141,13 +168,12 @@ private actor MCPExchange: MCP.Transport {
     }
 
     func send(_ data: Data) async throws {
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        if object?["method"] != nil {
-            // A notification (progress) or a request to the client, which a single HTTP exchange cannot answer.
-            if object?["id"] == nil { await self.notify(data) }
-            return
+        switch OutgoingMessage(data) {
+        case .notification: await self.notify(data)
+        // A request to the client, which a single HTTP exchange cannot carry.
+        case .request: return
+        case .response: self.finish(with: data)
         }
-        self.finish(with: data)
     }
 
     func receive() -> AsyncThrowingStream<Data, any Error> {
@@ -189,8 +215,7 @@ private actor DrainingStdioTransport: MCP.Transport {
 
     func send(_ data: Data) async throws {
         try await self.inner.send(data)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        if object?["method"] == nil, object?["id"] != nil { self.unanswered = max(0, self.unanswered - 1) }
+        if case .response = OutgoingMessage(data) { self.unanswered = max(0, self.unanswered - 1) }
     }
 
     func receive() -> AsyncThrowingStream<Data, any Error> {
@@ -222,5 +247,25 @@ private actor DrainingStdioTransport: MCP.Transport {
 
     private func countRequest() {
         self.unanswered += 1
+    }
+}
+
+/// What the SDK's server sends, told from the first bytes: it encodes with sorted keys, so a notification starts
+/// `{"jsonrpc":"2.0","method":`, a request to the client `{"id":…,"jsonrpc":"2.0","method":`, and a response has no
+/// `"method"` key at all. Reading the prefix spares parsing every answer a second time. (The Python-client check and
+/// the progress tests fail if the SDK ever changes this.)
+private enum OutgoingMessage {
+    case notification, request, response
+
+    init(_ data: Data) {
+        let head = data.prefix(160)
+        let method = Data(#""method":"#.utf8)
+        if head.starts(with: Data(#"{"jsonrpc":"2.0","method":"#.utf8)) {
+            self = .notification
+        } else if head.starts(with: Data(#"{"id":"#.utf8)), head.range(of: method) != nil, head.range(of: Data(#""result":"#.utf8)) == nil {
+            self = .request
+        } else {
+            self = .response
+        }
     }
 }
