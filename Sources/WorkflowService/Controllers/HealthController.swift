@@ -25,12 +25,18 @@ struct HealthController<Context: TrustingRequestContext> {
         let file = URL(fileURLWithPath: self.databasePath).lastPathComponent
         var databaseHealth = DatabaseHealth(status: "ok", path: file)
         do {
-            try await self.store.checkHealth()
+            // `full` or `read_only`: reads are served, writes answer 503 `storage_unavailable`, so degraded, not down.
+            databaseHealth.status = try await self.store.checkHealth().rawValue
         } catch {
             databaseHealth = DatabaseHealth(status: "error", path: file, error: "\(error)")
         }
         let dependency = self.peer.dependencyHealth
-        let status = databaseHealth.status != "ok" ? "unhealthy" : dependency.status == .unreachable ? "degraded" : "healthy"
+        let status =
+            switch (databaseHealth.status, dependency.status) {
+            case ("error", _): "unhealthy"
+            case ("ok", .reachable), ("ok", .unknown): "healthy"
+            default: "degraded"
+            }
         let body = HealthResponse(
             status: status,
             service: "workflow-mcp",

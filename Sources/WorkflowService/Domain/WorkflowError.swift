@@ -11,6 +11,8 @@ struct WorkflowError: Error, Sendable, Hashable {
         case notFound
         /// The item changed since the caller read it.
         case conflict
+        /// The store cannot take writes now (disk full, read-only file); reads still work.
+        case storageUnavailable
     }
 
     let kind: Kind
@@ -32,6 +34,16 @@ struct WorkflowError: Error, Sendable, Hashable {
             ErrorCode.workItemNotFound,
             "Work item '\(id)' not found. List work items with GET /mcp/work_items.",
             details: ["work_item_id": .string(id)]
+        )
+    }
+
+    static func storageUnavailable(_ state: StorageCondition.State) -> WorkflowError {
+        let why = state == .full ? "the disk holding the database is full" : "the database file is read-only"
+        return WorkflowError(
+            .storageUnavailable,
+            "storage_unavailable",
+            "Nothing was written: \(why). Reads still work; retry once the operator has fixed it.",
+            details: ["reason": .string(state.rawValue)]
         )
     }
 }

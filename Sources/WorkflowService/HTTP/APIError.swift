@@ -6,6 +6,7 @@ import ServiceClient
 struct APIError: Error, HTTPResponseError {
     let status: HTTPResponse.Status
     let body: ErrorBody
+    var headers: HTTPFields = [:]
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [String: JSONValue] = [:]) {
         self.status = status
@@ -23,12 +24,15 @@ struct APIError: Error, HTTPResponseError {
         case .invalidRequest: self.status = .badRequest
         case .notFound: self.status = .notFound
         case .conflict: self.status = .conflict
+        case .storageUnavailable:
+            self.status = .serviceUnavailable
+            self.headers[.retryAfter] = "5"
         }
         self.body = error.body
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONResponse.make(self.body, status: self.status)
+        try JSONResponse.make(self.body, status: self.status, headers: self.headers)
     }
 }
 

@@ -11,14 +11,29 @@ struct SQLiteWorkItemStore: WorkItemStore {
     static let idempotencyWindow: TimeInterval = 24 * 60 * 60
 
     let database: any DatabaseWriter
+    let storage = StorageCondition()
 
     init(database: any DatabaseWriter) throws {
         self.database = database
         try WorkflowMigrations.migrator.migrate(database)
     }
 
+    /// Every write goes through here: a write refused for lack of space or write access is `storage_unavailable`
+    /// (nothing was committed, so nothing acknowledged is lost), and the condition is kept for `/health`.
+    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            let value = try await self.database.write(updates)
+            self.storage.record(.ok)
+            return value
+        } catch {
+            guard let state = StorageCondition.state(after: error) else { throw error }
+            self.storage.record(state)
+            throw WorkflowError.storageUnavailable(state)
+        }
+    }
+
     func create(_ item: NewWorkItem, idempotencyKey: String?, canonicalRequest: String) async throws -> CreateOutcome {
-        try await self.database.write { db in
+        try await self.write { db in
             let now = Self.now()
             if let idempotencyKey {
                 try db.execute(
@@ -126,7 +141,7 @@ struct SQLiteWorkItemStore: WorkItemStore {
     }
 
     func update(id: String, _ changes: WorkItemChanges) async throws -> StoredWorkItem {
-        try await self.database.write { db in
+        try await self.write { db in
             guard var item = try Self.fetch(db, id: id, includeDeleted: false) else { throw WorkflowError.workItemNotFound(id) }
             guard item.version == changes.expectedVersion else {
                 throw WorkflowError(
@@ -168,7 +183,7 @@ struct SQLiteWorkItemStore: WorkItemStore {
     }
 
     func delete(id: String) async throws -> Bool {
-        try await self.database.write { db in
+        try await self.write { db in
             guard let item = try Self.fetch(db, id: id, includeDeleted: true) else { return false }
             guard item.deletedAt == nil else { return true }
             let now = Self.now().timeIntervalSince1970
@@ -208,8 +223,15 @@ struct SQLiteWorkItemStore: WorkItemStore {
         }
     }
 
-    func checkHealth() async throws {
+    func checkHealth() async throws -> StorageCondition.State {
         _ = try await self.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM work_item WHERE seq < 0") }
+        // While writes fail, probe with a commit that needs room (64 KiB), then give the room back: the health answer
+        // clears as soon as a write could succeed again, with no client having to try one.
+        if self.storage.current != .ok {
+            _ = try? await self.write { db in try db.execute(sql: "INSERT INTO storage_probe VALUES (zeroblob(65536))") }
+            _ = try? await self.database.write { db in try db.execute(sql: "DELETE FROM storage_probe") }
+        }
+        return self.storage.current
     }
 
     // MARK: - Inside a transaction

@@ -34,6 +34,6 @@ protocol WorkItemStore: Sendable {
     func delete(id: String) async throws -> Bool
     /// The live items that reference each of `chunkIDs`.
     func itemsReferencing(_ chunkIDs: [String]) async throws -> [String: [WorkItemSummary]]
-    /// Throws when the database cannot be read.
-    func checkHealth() async throws
+    /// Whether the database takes writes now (`ok`, `full`, `read_only`); throws when it cannot even be read.
+    func checkHealth() async throws -> StorageCondition.State
 }

@@ -40,6 +40,10 @@ enum WorkflowMigrations {
                     """
             )
         }
+        // Where the health check writes, while writes fail, to see when there is room again.
+        migrator.registerMigration("v2: storage probe") { db in
+            try db.execute(sql: "CREATE TABLE storage_probe (room BLOB NOT NULL)")
+        }
         return migrator
     }
 }
