@@ -6,6 +6,7 @@ import ServiceClient
 struct APIError: Error, HTTPResponseError {
     let status: HTTPResponse.Status
     let body: ErrorBody
+    var headers: HTTPFields = [:]
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [String: JSONValue] = [:]) {
         self.status = status
@@ -35,7 +36,9 @@ struct APIError: Error, HTTPResponseError {
     )
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONResponse.make(self.body, status: self.status)
+        var response = try JSONResponse.make(self.body, status: self.status)
+        for field in self.headers { response.headers[field.name] = field.value }
+        return response
     }
 }
 

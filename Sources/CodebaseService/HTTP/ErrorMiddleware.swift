@@ -49,18 +49,23 @@ extension Router {
     /// Answers 405 `method_not_allowed` for every method on `path` that no route serves. Without this, the router
     /// answers an unknown method on a known path with 404, which would send a client looking for the wrong mistake.
     func refuseOtherMethods(on path: RouterPath, allowing allowed: [HTTPRequest.Method]) {
-        var all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options]
+        var all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, .connect]
+        all += ["PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "QUERY"].compactMap { HTTPRequest.Method($0) }
         // HEAD is generated for GET routes.
         if !allowed.contains(.get) { all.append(.head) }
         let allowedList = allowed.map(\.rawValue).joined(separator: ", ")
+        // The `Allow` header names HEAD too where GET is served (HEAD is generated for it).
+        let allowedHeader = (allowed.contains(.get) ? allowed + [.head] : allowed).map(\.rawValue).joined(separator: ", ")
         for method in all where !allowed.contains(method) {
             self.on(path, method: method) { _, _ -> Response in
-                throw APIError(
+                var error = APIError(
                     .methodNotAllowed,
                     ErrorCode.methodNotAllowed,
                     "\(method.rawValue) is not allowed on this route; allowed: \(allowedList).",
                     details: ["allowed": .array(allowed.map { .string($0.rawValue) })]
                 )
+                error.headers[.allow] = allowedHeader
+                throw error
             }
         }
     }

@@ -55,7 +55,7 @@ struct MCPProtocol: Sendable {
 
     private static func register(on server: MCP.Server, tools: CodebaseTools, logger: Logger) async {
         await server.withMethodHandler(MCP.ListTools.self) { _ in
-            MCP.ListTools.Result(tools: try Self.listing)
+            MCP.ListTools.Result(tools: Self.listing)
         }
         await server.withMethodHandler(MCP.CallTool.self) { [weak server] parameters in
             var progress: ToolProgress?
@@ -78,37 +78,26 @@ struct MCPProtocol: Sendable {
                 logger.error("tool call failed", metadata: ["tool": "\(parameters.name)", "error": "\(String(reflecting: error))"])
                 result = ToolResult(error: ErrorBody(error: ErrorCode.internalError, message: "The tool failed. It has been logged; try again."))
             }
-            return try MCP.CallTool.Result(
-                content: [.text(text: result.text, annotations: nil, _meta: nil)],
-                structuredContent: Self.sdkValue(result.structured),
-                isError: result.isError
-            )
+            // The SDK's generic initializer would encode and decode the structured content once more.
+            let make: ([MCP.Tool.Content], MCP.Value?, Bool?, MCP.Metadata?) -> MCP.CallTool.Result = MCP.CallTool.Result.init
+            return make([.text(text: result.text, annotations: nil, _meta: nil)], Self.sdkValue(result.structured), result.isError, nil)
         }
     }
 
     /// The `tools/list` answer, built once.
-    static var listing: [MCP.Tool] {
-        get throws {
-            try CodebaseTools.definitions.map { definition in
-                MCP.Tool(
-                    name: definition.name,
-                    description: definition.description,
-                    inputSchema: try self.convert(definition.inputSchema, to: MCP.Value.self),
-                    annotations: .init(
-                        readOnlyHint: definition.readOnly,
-                        destructiveHint: definition.destructive,
-                        idempotentHint: definition.idempotent,
-                        openWorldHint: false
-                    ),
-                    outputSchema: try self.convert(definition.outputSchema, to: MCP.Value.self)
-                )
-            }
-        }
-    }
-
-    /// The SDK's JSON value and the contract's hold the same JSON: convert through its text.
-    private static func convert<Target: Decodable>(_ value: some Encodable, to type: Target.Type) throws -> Target {
-        try JSONDecoder().decode(Target.self, from: JSONEncoder().encode(value))
+    static let listing: [MCP.Tool] = CodebaseTools.definitions.map { definition in
+        MCP.Tool(
+            name: definition.name,
+            description: definition.description,
+            inputSchema: sdkValue(definition.inputSchema),
+            annotations: .init(
+                readOnlyHint: definition.readOnly,
+                destructiveHint: definition.destructive,
+                idempotentHint: definition.idempotent,
+                openWorldHint: false
+            ),
+            outputSchema: sdkValue(definition.outputSchema)
+        )
     }
 
     /// The contract's JSON value as the SDK's, case by case (every answer passes here: no text round trip).
