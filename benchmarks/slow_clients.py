@@ -13,6 +13,7 @@ import os
 import selectors
 import socket
 import statistics
+import threading
 import time
 from urllib.parse import urlparse
 
@@ -75,11 +76,24 @@ def main():
         opened += 1
 
     rss_before, _ = memory(args.pid)
+    health_ms, failures, rss_samples = [], [0], []
+    stop = threading.Event()
+
+    def observe():
+        # Its own thread, so the attack loop cannot delay the probes.
+        while not stop.is_set():
+            took, status = health(url.hostname, url.port)
+            health_ms.append(took)
+            failures[0] += status != 200
+            rss_samples.append(memory(args.pid)[0])
+            stop.wait(0.2)
+
+    observer = threading.Thread(target=observe)
+    observer.start()
     for index in range(args.connections):
         open_one(index)
-    health_ms, failures, rss_samples = [], 0, []
     deadline = time.monotonic() + args.seconds
-    next_trickle = next_health = time.monotonic()
+    next_trickle = time.monotonic()
     closed_by_server = 0
     while time.monotonic() < deadline:
         for key, _ in selector.select(timeout=0.05):
@@ -100,12 +114,8 @@ def main():
                 except OSError:
                     pass
             next_trickle = now + 1
-        if now >= next_health:
-            took, status = health(url.hostname, url.port)
-            health_ms.append(took)
-            failures += status != 200
-            rss_samples.append(memory(args.pid)[0])
-            next_health = now + 0.2
+    stop.set()
+    observer.join()
     rss_after, hwm = memory(args.pid)
     for sock, _ in sockets.values():
         sock.close()
@@ -115,7 +125,7 @@ def main():
     print(f"connections: {args.connections} held for {args.seconds:.0f} s; opened {opened}, refused at connect {refused}, closed by the server {closed_by_server}")
     print(f"RSS MB: before {rss_before}, max during {max(rss_samples)}, peak (VmHWM) {hwm}, 2 s after closing {rss_settled}")
     print(
-        f"/health: {len(health_ms)} asked, {failures} not 200; p50 {statistics.median(health_ms):.1f} ms, "
+        f"/health: {len(health_ms)} asked, {failures[0]} not 200; p50 {statistics.median(health_ms):.1f} ms, "
         f"p99 {health_ms[int(0.99 * (len(health_ms) - 1))]:.1f} ms, max {health_ms[-1]:.1f} ms"
     )
 

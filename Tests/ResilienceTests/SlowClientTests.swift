@@ -50,18 +50,24 @@ extension Resilience {
             }
         }
 
-        @Test("connections beyond --max-connections get 503 with the error body and are closed", arguments: ["workflow", "codebase"])
+        @Test("connections beyond --max-connections get 503 with the error body and are closed, but /health still answers", arguments: ["workflow", "codebase"])
         func connectionCap(service: String) async throws {
             try await Self.withServer(service, ["--max-connections", "4", "--request-timeout", "30"]) { server in
                 let held = try (0..<4).map { _ in try RawSocket(port: server.port) }
                 // Each has sent a byte, so each counts as open and reading.
                 for socket in held { #expect(socket.send("G")) }
                 let refused = try RawSocket(port: server.port)
+                #expect(refused.send("POST /mcp/search HTTP/1.1\r\nHost: 127.0.0.1\r\n"))
                 let answer = refused.readToEnd()
                 #expect(answer.text.hasPrefix("HTTP/1.1 503"), "\(answer.text)")
                 #expect(answer.text.contains(#""error":"too_many_connections""#))
                 #expect(answer.text.contains("Retry-After: 1"))
                 #expect(answer.closed)
+                // /health still answers over the cap: a supervisor must not restart a server that is only busy.
+                let probe = try RawSocket(port: server.port)
+                #expect(probe.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+                let health = probe.readToEnd()
+                #expect(health.text.hasPrefix("HTTP/1.1 200"), "\(health.text)")
                 _ = held
             }
         }

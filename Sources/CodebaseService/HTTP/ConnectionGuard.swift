@@ -85,14 +85,11 @@ final class RequestDeadlineHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         self.counted = true
         if self.open.open() > self.limits.maxConnections {
+            // Over the cap: refused at its first bytes, unless it asks for /health, which must keep answering while
+            // others hold every connection (a supervisor deciding to restart a healthy server would do harm).
             self.refused = true
-            let body = #"{"error":"too_many_connections","message":"The server has too many open connections; retry in a second.","details":{}}"#
-            let head =
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\n"
-                + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
-            context.writeAndFlush(NIOAny(ByteBuffer(string: head + body)), promise: nil)
-            context.close(promise: nil)
-            return
+            let channel = context.channel
+            self.deadline = context.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
         }
         context.fireChannelActive()
     }
@@ -107,7 +104,14 @@ final class RequestDeadlineHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !self.refused else { return }
+        if self.refused {
+            let bytes = self.unwrapInboundIn(data)
+            guard bytes.readableBytesView.starts(with: "GET /health ".utf8) || bytes.readableBytesView.starts(with: "HEAD /health ".utf8) else {
+                Self.refuse(context)
+                return
+            }
+            self.refused = false
+        }
         if self.deadline == nil {
             let channel = context.channel
             self.deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(self.limits.requestReadTimeout.inSeconds * 1e9))) {
@@ -115,6 +119,16 @@ final class RequestDeadlineHandler: ChannelInboundHandler {
             }
         }
         context.fireChannelRead(data)
+    }
+
+    /// 503 with the error body, written raw (the HTTP handlers behind have seen nothing), then closed.
+    private static func refuse(_ context: ChannelHandlerContext) {
+        let body = #"{"error":"too_many_connections","message":"The server has too many open connections; retry in a second.","details":{}}"#
+        let head =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\n"
+            + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        context.writeAndFlush(NIOAny(ByteBuffer(string: head + body)), promise: nil)
+        context.close(promise: nil)
     }
 
     /// The request that started the deadline has arrived whole.
