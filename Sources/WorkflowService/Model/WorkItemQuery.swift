@@ -19,13 +19,15 @@ struct WorkItemQuery: Sendable, Hashable {
     static func parse(_ parameters: [String: String]) throws(WorkflowError) -> WorkItemQuery {
         try Self.refuseUnknown(parameters, known: ["status", "item_type", "parent_id", "entity_reference", "include_deleted", "limit", "cursor"])
         var query = WorkItemQuery()
-        if let raw = parameters["status"], !raw.isEmpty {
+        // An empty value (`status=`) is refused like any other value not in the list, as `include_deleted=` is: it
+        // says nothing, and passing it off as "no filter" would hide a client's mistake.
+        if let raw = parameters["status"] {
             guard let status = WorkItemStatus(rawValue: raw) else {
                 throw WorkflowError.invalid(field: "status", "status must be one of: \(WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             query.status = status
         }
-        if let raw = parameters["item_type"], !raw.isEmpty {
+        if let raw = parameters["item_type"] {
             guard let type = WorkItemType(rawValue: raw) else {
                 throw WorkflowError.invalid(
                     field: "item_type",
@@ -37,13 +39,13 @@ struct WorkItemQuery: Sendable, Hashable {
         if let raw = parameters["parent_id"], !raw.isEmpty { query.parentID = try Self.id(raw, field: "parent_id") }
         if let raw = parameters["entity_reference"], !raw.isEmpty { query.entityReference = try Self.id(raw, field: "entity_reference") }
         query.includeDeleted = try Self.includeDeleted(parameters)
-        if let raw = parameters["limit"], !raw.isEmpty {
+        if let raw = parameters["limit"] {
             guard let limit = Int(raw), (1...Self.maxLimit).contains(limit) else {
                 throw WorkflowError.invalid(field: "limit", "limit must be an integer from 1 to \(Self.maxLimit).")
             }
             query.limit = limit
         }
-        if let raw = parameters["cursor"], !raw.isEmpty {
+        if let raw = parameters["cursor"] {
             guard let position = PageCursor.decode(raw) else {
                 throw WorkflowError.invalid(field: "cursor", "cursor is not one this service issued; pass next_cursor as it was returned.")
             }
