@@ -62,6 +62,9 @@ struct CodebaseMCP: AsyncParsableCommand {
     @Option(help: "Connections open at once; more are answered 503 and closed. Env: CODEBASE_MCP_MAX_CONNECTIONS.")
     var maxConnections: Int = Int(environment["CODEBASE_MCP_MAX_CONNECTIONS"] ?? "") ?? 4096
 
+    @Option(help: "MiB of request bodies held at once by all connections; beyond it a connection is closed. Env: CODEBASE_MCP_MAX_BODY_MEMORY.")
+    var maxBodyMemory: Int = Int(environment["CODEBASE_MCP_MAX_BODY_MEMORY"] ?? "") ?? 256
+
     @Flag(help: "Allow binding a non-loopback --host without a token.")
     var insecureNoAuth = false
 
@@ -75,7 +78,9 @@ struct CodebaseMCP: AsyncParsableCommand {
     var indexSecrets = false
 
     func validate() throws {
-        guard self.requestTimeout > 0, self.maxConnections >= 1 else { throw ValidationError("--request-timeout and --max-connections must be positive") }
+        guard self.requestTimeout > 0, self.maxConnections >= 1, self.maxBodyMemory >= 1 else {
+            throw ValidationError("--request-timeout, --max-connections and --max-body-memory must be positive")
+        }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
         guard self.maxFileBytes > 0 else { throw ValidationError("--max-file-bytes must be positive") }
@@ -97,6 +102,7 @@ struct CodebaseMCP: AsyncParsableCommand {
         configuration.insecureNoAuth = self.insecureNoAuth
         configuration.connectionLimits.requestReadTimeout = .milliseconds(Int64(self.requestTimeout * 1000))
         configuration.connectionLimits.maxConnections = self.maxConnections
+        configuration.connectionLimits.maxBufferedBodyBytes = self.maxBodyMemory * 1024 * 1024
         configuration.authToken = try self.authTokenFile.map(Self.readToken) ?? self.authToken
         configuration.peerToken = self.workflowToken
         configuration.indexer.indexSecrets = self.indexSecrets

@@ -47,6 +47,9 @@ struct WorkflowMCP: AsyncParsableCommand {
     @Option(help: "Connections open at once; more are answered 503 and closed. Env: WORKFLOW_MCP_MAX_CONNECTIONS.")
     var maxConnections: Int = Int(environment["WORKFLOW_MCP_MAX_CONNECTIONS"] ?? "") ?? 4096
 
+    @Option(help: "MiB of request bodies held at once by all connections; beyond it a connection is closed. Env: WORKFLOW_MCP_MAX_BODY_MEMORY.")
+    var maxBodyMemory: Int = Int(environment["WORKFLOW_MCP_MAX_BODY_MEMORY"] ?? "") ?? 256
+
     @Flag(help: "Allow binding a non-loopback --host without a token.")
     var insecureNoAuth = false
 
@@ -60,7 +63,9 @@ struct WorkflowMCP: AsyncParsableCommand {
     var logLevel: String = environment["WORKFLOW_MCP_LOG_LEVEL"] ?? "info"
 
     func validate() throws {
-        guard self.requestTimeout > 0, self.maxConnections >= 1 else { throw ValidationError("--request-timeout and --max-connections must be positive") }
+        guard self.requestTimeout > 0, self.maxConnections >= 1, self.maxBodyMemory >= 1 else {
+            throw ValidationError("--request-timeout, --max-connections and --max-body-memory must be positive")
+        }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard ["normal", "full"].contains(self.sync) else { throw ValidationError("--sync must be 'normal' or 'full'") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
@@ -76,6 +81,7 @@ struct WorkflowMCP: AsyncParsableCommand {
         configuration.insecureNoAuth = self.insecureNoAuth
         configuration.connectionLimits.requestReadTimeout = .milliseconds(Int64(self.requestTimeout * 1000))
         configuration.connectionLimits.maxConnections = self.maxConnections
+        configuration.connectionLimits.maxBufferedBodyBytes = self.maxBodyMemory * 1024 * 1024
         configuration.authToken = try self.authTokenFile.map(Self.readToken) ?? self.authToken
         configuration.peerToken = self.codebaseToken
         let app = try await buildApplication(configuration)

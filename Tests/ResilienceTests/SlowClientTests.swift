@@ -71,5 +71,26 @@ extension Resilience {
                 _ = held
             }
         }
+    
+        @Test("request bodies held at once stay within --max-body-memory: the body that would go beyond is not taken in", arguments: ["workflow"])
+        func bodyBudget(service: String) async throws {
+            try await Self.withServer(service, ["--max-body-memory", "1", "--request-timeout", "30"]) { server in
+                let chunk = String(repeating: "x", count: 400_000)
+                var sockets: [RawSocket] = []
+                var closed = 0
+                for _ in 0..<4 {
+                    let socket = try RawSocket(port: server.port, readTimeout: .seconds(2))
+                    _ = socket.send("POST /mcp/work_items HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
+                    _ = socket.send(chunk)
+                    sockets.append(socket)
+                }
+                // 4 × 400 kB against a 1 MiB budget: at least one connection is closed before its body is taken in.
+                for socket in sockets where socket.readToEnd().closed { closed += 1 }
+                #expect(closed >= 1, "no connection was closed")
+                #expect(closed < 4, "the first bodies within the budget are held")
+                let health = try await HTTP.get("\(server.url)/health")
+                #expect(health.status == 200)
+            }
+        }
     }
 }

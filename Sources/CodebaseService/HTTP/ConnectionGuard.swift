@@ -13,6 +13,9 @@ public struct ConnectionLimits: Sendable {
     public var maxConnections = 4096
     /// From a request's first byte to its last; the time to answer it is not counted.
     public var requestReadTimeout: Duration = .seconds(5)
+    /// Request body bytes held at once by every connection together; a body that would go beyond has its
+    /// connection closed. With the per-route body cap it bounds what fast clients can make the server hold.
+    public var maxBufferedBodyBytes = 256 * 1024 * 1024
 
     public init() {}
 }
@@ -53,14 +56,20 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     }
 }
 
-/// The number of open connections, shared by every connection of one server.
+/// The open connections and the request body bytes they hold, shared by every connection of one server.
 final class OpenConnections: Sendable {
     private let count = Atomic<Int>(0)
+    private let bodyBytes = Atomic<Int>(0)
 
     /// Counts a new connection; returns the count with it.
     func open() -> Int { self.count.add(1, ordering: .relaxed).newValue }
 
     func close() { self.count.subtract(1, ordering: .relaxed) }
+
+    /// Counts `bytes` more of request bodies held; returns the total with them.
+    func hold(_ bytes: Int) -> Int { self.bodyBytes.add(bytes, ordering: .relaxed).newValue }
+
+    func release(_ bytes: Int) { self.bodyBytes.subtract(bytes, ordering: .relaxed) }
 }
 
 /// Sees a connection's raw bytes before the HTTP decoder: it counts the connection (refusing it over the cap) and
@@ -71,8 +80,8 @@ final class RequestDeadlineHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private let limits: ConnectionLimits
-    private let open: OpenConnections
+    let limits: ConnectionLimits
+    let open: OpenConnections
     private var counted = false
     private var refused = false
     private var deadline: Scheduled<Void>?
@@ -138,19 +147,47 @@ final class RequestDeadlineHandler: ChannelInboundHandler {
     }
 }
 
-/// After the HTTP decoder: tells `RequestDeadlineHandler` when a request has arrived whole.
+/// After the HTTP decoder: tells `RequestDeadlineHandler` when a request has arrived whole, and counts the body
+/// bytes this connection holds (from a request's first body part until the next request or the connection's end)
+/// against the server-wide budget.
 final class RequestEndHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
 
     private var start: RequestDeadlineHandler?
+    private var held = 0
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.start = try? context.pipeline.syncOperations.handler(type: RequestDeadlineHandler.self)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = self.unwrapInboundIn(data) { self.start?.requestEnded() }
+        switch self.unwrapInboundIn(data) {
+        case .head:
+            self.releaseBody()
+        case .body(let buffer):
+            if let start = self.start {
+                self.held += buffer.readableBytes
+                if start.open.hold(buffer.readableBytes) > start.limits.maxBufferedBodyBytes {
+                    // Over the server-wide budget: this body is not taken in (the client may retry later).
+                    context.close(promise: nil)
+                    return
+                }
+            }
+        case .end:
+            self.start?.requestEnded()
+        }
         context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.releaseBody()
+        context.fireChannelInactive()
+    }
+
+    private func releaseBody() {
+        guard self.held > 0 else { return }
+        self.start?.open.release(self.held)
+        self.held = 0
     }
 }
