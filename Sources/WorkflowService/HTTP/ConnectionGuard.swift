@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 import ServiceClient
 import Synchronization
@@ -132,12 +133,48 @@ final class RequestDeadlineHandler: ChannelInboundHandler {
 
     /// 503 with the error body, written raw (the HTTP handlers behind have seen nothing), then closed.
     private static func refuse(_ context: ChannelHandlerContext) {
-        let body = #"{"error":"too_many_connections","message":"The server has too many open connections; retry in a second.","details":{}}"#
+        Self.answer(
+            context,
+            status: "503 Service Unavailable",
+            extraHeaders: "Retry-After: 1\r\n",
+            body: #"{"error":"too_many_connections","message":"The server has too many open connections; retry in a second.","details":{}}"#
+        )
+    }
+
+    /// Writes a whole response straight to the socket (past the HTTP encoder, which has seen no response), then
+    /// closes the connection.
+    private static func answer(_ context: ChannelHandlerContext, status: String, extraHeaders: String = "", body: String) {
         let head =
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\n"
+            "HTTP/1.1 \(status)\r\nContent-Type: application/json; charset=utf-8\r\n\(extraHeaders)"
             + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
         context.writeAndFlush(NIOAny(ByteBuffer(string: head + body)), promise: nil)
         context.close(promise: nil)
+    }
+
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// The request could not be parsed (an unknown method, a malformed head): 400 with the error body, not the
+    /// framework's empty one.
+    func rejectUnparsable() {
+        guard let context = self.context else { return }
+        Self.answer(
+            context,
+            status: "400 Bad Request",
+            body: #"{"error":"invalid_request","message":"The request is not valid HTTP/1.1 (an unknown method or a malformed head).","details":{"field":"request"}}"#
+        )
+    }
+
+    /// `Expect: 100-continue`: the client waits for this before it sends the body.
+    func sendContinue() {
+        self.context?.writeAndFlush(NIOAny(ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")), promise: nil)
     }
 
     /// The request that started the deadline has arrived whole.
@@ -163,8 +200,9 @@ final class RequestEndHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
-        case .head:
+        case .head(let head):
             self.releaseBody()
+            if head.headerFields[.expect]?.lowercased() == "100-continue" { self.start?.sendContinue() }
         case .body(let buffer):
             if let start = self.start {
                 self.held += buffer.readableBytes
@@ -183,6 +221,15 @@ final class RequestEndHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         self.releaseBody()
         context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The decoder's errors: answered here with the error body; the framework would answer an empty 400.
+        if error is HTTPParserError, let start = self.start {
+            start.rejectUnparsable()
+            return
+        }
+        context.fireErrorCaught(error)
     }
 
     private func releaseBody() {

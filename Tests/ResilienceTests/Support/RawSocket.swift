@@ -37,6 +37,13 @@ final class RawSocket {
         return bytes.withUnsafeBytes { Glibc.send(self.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
+    /// Reads what has arrived (waiting up to the read timeout for the first bytes).
+    func readSome() -> String {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
+        return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+    }
+
     /// Reads until the server closes the connection or the read timeout passes; returns what arrived and whether
     /// the connection was closed.
     func readToEnd() -> (text: String, closed: Bool) {
