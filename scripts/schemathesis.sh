@@ -26,16 +26,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts a binary with --port 0 and prints the URL from its `listening on` line (waits at most 30 s).
+# Starts a binary with --port 0 (in this shell, so that the trap can stop it) and sets `url` from its
+# `listening on` line, waiting at most 30 s.
 start() {
     local name=$1; shift
     "$BIN/$name" --port 0 "$@" >"$scratch/$name.log" 2>&1 &
     pids+=($!)
+    url=""
     for _ in $(seq 300); do
-        if url=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$scratch/$name.log" | head -1 | cut -d' ' -f3); [ -n "$url" ]; then
-            echo "$url"
-            return
-        fi
+        url=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$scratch/$name.log" | head -1 | cut -d' ' -f3 || true)
+        [ -n "$url" ] && return
         sleep 0.1
     done
     echo "schemathesis: $name did not start:" >&2
@@ -44,8 +44,10 @@ start() {
 }
 
 cp -r fixtures/sample-repo "$scratch/sample-repo"
-codebase=$(start codebase-mcp --database "$scratch/codebase.sqlite" --repo "$scratch/sample-repo" --workflow-url http://127.0.0.1:1)
-workflow=$(start workflow-mcp --database "$scratch/workflow.sqlite" --codebase-url "$codebase")
+start codebase-mcp --database "$scratch/codebase.sqlite" --repo "$scratch/sample-repo" --workflow-url http://127.0.0.1:1
+codebase=$url
+start workflow-mcp --database "$scratch/workflow.sqlite" --codebase-url "$codebase"
+workflow=$url
 
 status=0
 for pair in "workflow $workflow" "codebase $codebase"; do

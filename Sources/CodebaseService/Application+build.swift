@@ -47,7 +47,7 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     router.add(middleware: RequestMetricsMiddleware(factory: metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AccessMiddleware(policy: access))
-    HealthController(database: database, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
+    HealthController(store: store, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
         .addRoutes(to: router)
     MetricsController(registry: registry).addRoutes(to: router)
     let codebase = Codebase(

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import ServiceClient
 import ServiceHarness
 import Testing
@@ -71,6 +72,57 @@ extension Resilience {
             for id in acknowledged {
                 #expect(try await HTTP.get("\(server.url)/mcp/work_items/\(id)").status == 200, "acknowledged \(id) is there")
             }
+            await server.kill()
+        }
+    
+        @Test("codebase-mcp: an index job that cannot write answers 503 storage_unavailable, search goes on, and it recovers", .enabled(if: getuid() == 0, "mounting a tmpfs needs root (CI runs as root)"))
+        func fullDiskIndex() async throws {
+            let mount = FileManager.default.temporaryDirectory.appendingPathComponent("full-\(UUID().uuidString.prefix(8))")
+            let repository = FileManager.default.temporaryDirectory.appendingPathComponent("bigrepo-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
+            // About 2 MB of distinct text: its index does not fit in 1 MiB.
+            for file in 0..<400 {
+                let lines = (0..<100).map { "def function_\(file)_\($0)(argument): return argument * \(file * 1000 + $0)  # zebra\(file)" }
+                try lines.joined(separator: "\n").write(to: repository.appendingPathComponent("module_\(file).py"), atomically: true, encoding: .utf8)
+            }
+            try #require(Self.run("mount -t tmpfs -o size=1m tmpfs '\(mount.path)'") == 0, "could not mount a tmpfs at \(mount.path)")
+            defer {
+                _ = Self.run("umount -l '\(mount.path)'")
+                try? FileManager.default.removeItem(at: mount)
+                try? FileManager.default.removeItem(at: repository)
+            }
+            let server = ServerProcess(
+                ServerSpec(
+                    name: "codebase-mcp",
+                    executable: Binaries.codebase,
+                    arguments: [
+                        "--database", mount.appendingPathComponent("codebase.sqlite").path, "--repo", repository.path,
+                        "--workflow-url", "http://127.0.0.1:1", "--no-startup-index",
+                    ],
+                    logURL: FileManager.default.temporaryDirectory.appendingPathComponent("full-\(UUID().uuidString.prefix(8)).log")
+                )
+            )
+            try await server.start()
+            defer { Task { await server.kill() } }
+
+            let index = try await HTTP.send(.POST, "\(server.url)/mcp/index", json: #"{"wait": true}"#, timeout: .seconds(60))
+            #expect(index.status == 503, "\(index)")
+            #expect((try? index.decode(ErrorBody.self))?.error == "storage_unavailable", "\(index)")
+            let search = try await HTTP.post("\(server.url)/mcp/search", #"{"query": "zebra7"}"#)
+            #expect(search.status == 200, "search goes on: \(search)")
+            let health = try await HTTP.get("\(server.url)/health").decode(HealthResponse.self)
+            #expect(health.status == "degraded" && health.database.status == "full", "\(health)")
+
+            try #require(Self.run("mount -o remount,size=64m '\(mount.path)'") == 0)
+            let recovered = try await eventually(timeout: .seconds(10)) {
+                (try? await HTTP.get("\(server.url)/health").decode(HealthResponse.self))?.database.status == "ok"
+            }
+            #expect(recovered, "health back to ok")
+            let again = try await HTTP.send(.POST, "\(server.url)/mcp/index", json: #"{"wait": true}"#, timeout: .seconds(60))
+            #expect(again.status == 200, "\(again)")
+            let found = try await HTTP.post("\(server.url)/mcp/search", #"{"query": "zebra7"}"#).decode(SearchResponse.self)
+            #expect(found.totalCount >= 1)
             await server.kill()
         }
     }

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import Hummingbird
 import ServiceClient
 
 /// `GET /health`: the service's own database and its view of workflow-mcp.
 struct HealthController<Context: TrustingRequestContext> {
-    let database: any DatabaseReader
+    let store: any ChunkStore
     let databasePath: String
     let peer: PeerConnection
     let startedAt: ContinuousClock.Instant
@@ -26,13 +25,18 @@ struct HealthController<Context: TrustingRequestContext> {
         let file = URL(fileURLWithPath: self.databasePath).lastPathComponent
         var databaseHealth = DatabaseHealth(status: "ok", path: file)
         do {
-            _ = try await self.database.read { try Int.fetchOne($0, sql: "SELECT 1") }
+            // `full` or `read_only`: search is served, index writes fail, so degraded, not down.
+            databaseHealth.status = try await self.store.checkStorage().rawValue
         } catch {
             databaseHealth = DatabaseHealth(status: "error", path: file, error: "\(error)")
         }
         let dependency = self.peer.dependencyHealth
         let status =
-            databaseHealth.status != "ok" ? "unhealthy" : dependency.status == .unreachable ? "degraded" : "healthy"
+            switch (databaseHealth.status, dependency.status) {
+            case ("error", _): "unhealthy"
+            case ("ok", .reachable), ("ok", .unknown): "healthy"
+            default: "degraded"
+            }
         let body = HealthResponse(
             status: status,
             service: "codebase-mcp",

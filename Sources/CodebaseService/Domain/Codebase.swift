@@ -96,6 +96,8 @@ struct Codebase: Sendable {
         guard request.wait ?? false else { return job }
         let finished = try await self.waitForCompletion(job.jobID, progress: progress)
         if finished.status == .failed {
+            // A job that failed because the index could not be written is the service's storage, not the job.
+            if self.store.storageCondition != .ok { throw CodebaseError.storageUnavailable(self.store.storageCondition) }
             throw CodebaseError(
                 .failed,
                 "index_failed",

@@ -11,6 +11,8 @@ struct CodebaseError: Error, Sendable, Hashable {
         case notFound
         /// The operation ran and failed on the server's side (an index job that failed).
         case failed
+        /// The index cannot take writes now (disk full, read-only file); search still works.
+        case storageUnavailable
     }
 
     let kind: Kind
@@ -41,6 +43,16 @@ struct CodebaseError: Error, Sendable, Hashable {
             ErrorCode.jobNotFound,
             "Index job '\(id)' not found. Job ids come from POST /mcp/index; finished jobs are kept for a while only.",
             details: ["job_id": .string(id)]
+        )
+    }
+
+    static func storageUnavailable(_ state: StorageCondition.State) -> CodebaseError {
+        let why = state == .full ? "the disk holding the index is full" : "the index file is read-only"
+        return CodebaseError(
+            .storageUnavailable,
+            "storage_unavailable",
+            "The index could not be written: \(why). Search still answers from the index as it was; retry once the operator has fixed it.",
+            details: ["reason": .string(state.rawValue)]
         )
     }
 }

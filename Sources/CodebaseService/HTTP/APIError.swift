@@ -24,6 +24,9 @@ struct APIError: Error, HTTPResponseError {
         case .invalidRequest: self.status = .badRequest
         case .notFound: self.status = .notFound
         case .failed: self.status = .internalServerError
+        case .storageUnavailable:
+            self.status = .serviceUnavailable
+            self.headers[.retryAfter] = "5"
         }
         self.body = error.body
     }

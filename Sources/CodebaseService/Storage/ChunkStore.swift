@@ -17,8 +17,10 @@ protocol ChunkStore: Sendable {
     func chunk(id: ChunkID, contextLines: Int) async throws -> StoredChunk?
     /// Which of `ids` exist, in one query.
     func existingChunkIDs(_ ids: [ChunkID]) async throws -> Set<ChunkID>
-    /// Throws when the database cannot answer a trivial read.
-    func ping() async throws
+    /// Whether the database takes writes now (`ok`, `full`, `read_only`), as the last write found it.
+    var storageCondition: StorageCondition.State { get }
+    /// The same, probed now while writes have been failing; throws when the database cannot even be read.
+    func checkStorage() async throws -> StorageCondition.State
 }
 
 /// A repository given on the command line: its name (the directory's last component) and canonical root.

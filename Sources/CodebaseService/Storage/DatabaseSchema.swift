@@ -65,6 +65,10 @@ enum DatabaseSchema {
             // the indexer merges once at the end of each job instead (`compactSearchIndex`).
             try db.execute(sql: "INSERT INTO chunk_fts (chunk_fts, rank) VALUES ('automerge', 0)")
         }
+        // Where the health check writes, while writes fail, to see when there is room again.
+        migrator.registerMigration("v3 storage probe") { db in
+            try db.execute(sql: "CREATE TABLE storage_probe (room BLOB NOT NULL)")
+        }
         return migrator
     }
 }

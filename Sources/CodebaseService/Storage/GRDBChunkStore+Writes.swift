@@ -4,7 +4,11 @@ import GRDB
 extension GRDBChunkStore {
     func apply(_ batch: IndexBatch) async throws -> IndexBatchOutcome {
         guard !batch.isEmpty else { return IndexBatchOutcome() }
-        return try await self.writer.writeWithoutTransaction { db in
+        return try await self.guardingStorage { try await self.applyUnguarded(batch) }
+    }
+
+    private func applyUnguarded(_ batch: IndexBatch) async throws -> IndexBatchOutcome {
+        try await self.writer.writeWithoutTransaction { db in
             let cpuStarted = threadCPUTime()
             var outcome = IndexBatchOutcome()
             try db.inTransaction {

@@ -5,6 +5,7 @@ import GRDB
 /// the chunks' row ids.
 struct GRDBChunkStore: ChunkStore {
     let writer: any DatabaseWriter
+    let storage = StorageCondition()
 
     /// Migrates the schema and rebuilds the FTS table when the analyzer changed since it was built.
     init(writer: any DatabaseWriter) throws {
@@ -116,8 +117,31 @@ struct GRDBChunkStore: ChunkStore {
         }
     }
 
-    func ping() async throws {
+    var storageCondition: StorageCondition.State { self.storage.current }
+
+    func checkStorage() async throws -> StorageCondition.State {
         _ = try await self.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        // While writes fail, probe with a commit that needs room (1 MiB: an index batch writes about that much), then
+        // give the room back, so the answer clears as soon as indexing could go on again.
+        if self.storage.current != .ok {
+            _ = try? await self.guardingStorage { try await self.writer.write { db in try db.execute(sql: "INSERT INTO storage_probe VALUES (zeroblob(1048576))") } }
+            _ = try? await self.writer.write { db in try db.execute(sql: "DELETE FROM storage_probe") }
+        }
+        return self.storage.current
+    }
+
+    /// Runs a write, keeping `storage` up to date: a write refused for lack of space or write access is
+    /// `storage_unavailable`.
+    func guardingStorage<T>(_ write: () async throws -> T) async throws -> T {
+        do {
+            let value = try await write()
+            self.storage.record(.ok)
+            return value
+        } catch {
+            guard let state = StorageCondition.state(after: error) else { throw error }
+            self.storage.record(state)
+            throw CodebaseError.storageUnavailable(state)
+        }
     }
 
     // MARK: - Reading helpers
