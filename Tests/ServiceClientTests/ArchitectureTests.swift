@@ -62,3 +62,26 @@ struct ArchitectureTests {
         }
     }
 }
+
+/// The scaffolding each service keeps its own copy of (the services share only the client module) must not drift:
+/// each pair of twins is the same text once the services' names are swapped.
+@Suite("Twin files of the two services")
+struct TwinFilesTests {
+    static let twins = [
+        "MCP/MCPProtocol.swift", "MCP/ToolCatalog.swift", "MCP/StdioService.swift", "Controllers/MCPController.swift",
+        "HTTP/OriginPolicy.swift", "HTTP/AccessMiddleware.swift", "HTTP/ConnectionGuard.swift",
+    ]
+
+    /// The names that legitimately differ, from codebase-mcp's to workflow-mcp's.
+    static let renames = [("CodebaseError", "WorkflowError"), ("CodebaseTools", "WorkflowTools"), ("codebase-mcp", "workflow-mcp")]
+
+    @Test("each twin is the same as its sibling but for the service's names", arguments: twins)
+    func alike(path: String) throws {
+        let codebase = try String(contentsOf: ArchitectureTests.sources.appendingPathComponent("CodebaseService/\(path)"), encoding: .utf8)
+        let workflow = try String(contentsOf: ArchitectureTests.sources.appendingPathComponent("WorkflowService/\(path)"), encoding: .utf8)
+        let renamed = Self.renames.reduce(codebase) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+        let first = zip(renamed.split(separator: "\n", omittingEmptySubsequences: false), workflow.split(separator: "\n", omittingEmptySubsequences: false))
+            .enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(renamed == workflow, "\(path) differs at line \((first?.offset ?? 0) + 1): \(first.map { "\($0.element.0) | \($0.element.1)" } ?? "length")")
+    }
+}

@@ -46,7 +46,7 @@ struct MCPProtocol: Sendable {
         let server = MCP.Server(
             name: "codebase-mcp",
             version: ServiceVersion.current,
-            instructions: "Code search over indexed repositories: ranked search, chunks by id, and index jobs. Chunk ids can be referenced from workflow-mcp work items.",
+            instructions: CodebaseTools.instructions,
             capabilities: .init(tools: .init(listChanged: false))
         )
         await Self.register(on: server, tools: self.tools, logger: self.logger)

@@ -46,7 +46,7 @@ struct MCPProtocol: Sendable {
         let server = MCP.Server(
             name: "workflow-mcp",
             version: ServiceVersion.current,
-            instructions: "Work items (tasks, projects, research notes, sessions) whose references to code chunks are checked against codebase-mcp on every read.",
+            instructions: WorkflowTools.instructions,
             capabilities: .init(tools: .init(listChanged: false))
         )
         await Self.register(on: server, tools: self.tools, logger: self.logger)
