@@ -122,7 +122,7 @@ struct SecurityTests {
         var settings = Settings()
         settings.allowedHosts = ["workflow", "codebase"]
         try await Self.with(service, settings) { client in
-            for (authority, status) in [("codebase:8020", HTTPResponse.Status.ok), ("workflow", .ok), ("localhost:1", .ok), ("[::1]:8010", .ok), ("codebase.evil:1", .forbidden)] {
+            for (authority, status) in [("codebase:8020", HTTPResponse.Status.ok), ("workflow", .ok), ("localhost:1", .ok), ("[::1]:8010", .ok), ("127.0.0.2:8010", .ok), ("codebase.evil:1", .forbidden), ("127.evil.example", .forbidden), ("127.0.0.1.nip.io", .forbidden)] {
                 let response = try await Self.send(to: client, authority: authority, .get, "/health")
                 #expect(response.status == status, "\(authority)")
             }

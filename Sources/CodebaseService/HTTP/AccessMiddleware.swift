@@ -65,7 +65,13 @@ struct AccessPolicy: Sendable {
         guard let authority, !authority.isEmpty else { return true }
         let host = Self.hostPart(authority.lowercased())
         if self.allowedHosts.contains(host) { return true }
-        return host == "localhost" || host.hasSuffix(".localhost") || host == "[::1]" || host.hasPrefix("127.")
+        return host == "localhost" || host.hasSuffix(".localhost") || host == "[::1]" || Self.isLoopbackIPv4(host)
+    }
+
+    /// `127.x.y.z` as an address, not a name that starts so (`127.evil.example` is a name an attacker controls).
+    private static func isLoopbackIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// Compares the bearer token in constant time, so its bytes cannot be guessed one by one from response times.
