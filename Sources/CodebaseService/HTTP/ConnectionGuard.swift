@@ -85,6 +85,8 @@ final class RequestDeadlineHandler: ChannelInboundHandler {
     let open: OpenConnections
     private var counted = false
     private var refused = false
+    /// A refused connection has had its 503.
+    private var answered = false
     private var deadline: Scheduled<Void>?
 
     init(limits: ConnectionLimits, open: OpenConnections) {
@@ -117,7 +119,11 @@ final class RequestDeadlineHandler: ChannelInboundHandler {
         if self.refused {
             let bytes = self.unwrapInboundIn(data)
             guard bytes.readableBytesView.starts(with: "GET /health ".utf8) || bytes.readableBytesView.starts(with: "HEAD /health ".utf8) else {
-                Self.refuse(context)
+                // Answered once; whatever else arrives before the close is dropped.
+                if !self.answered {
+                    self.answered = true
+                    Self.refuse(context)
+                }
                 return
             }
             self.refused = false
