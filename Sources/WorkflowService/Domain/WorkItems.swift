@@ -21,8 +21,9 @@ struct WorkItems: Sendable {
         let canonical = idempotencyKey == nil ? "" : String(decoding: try Self.canonicalEncoder.encode(body), as: UTF8.self)
         let outcome = try await self.store.create(item, idempotencyKey: idempotencyKey, canonicalRequest: canonical)
         let check = try await self.references.check(outcome.item.entityReferences)
-        if case .replayed = outcome { return Created(item: outcome.item.response(check), replayed: true) }
-        return Created(item: outcome.item.response(check), replayed: false)
+        var replayed = false
+        if case .replayed = outcome { replayed = true }
+        return Created(item: outcome.item.response(check), replayed: replayed)
     }
 
     /// The item with its references checked now; `work_item_not_found` when there is none.

@@ -50,7 +50,7 @@ extension Router {
         all += ["PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "QUERY"].compactMap { HTTPRequest.Method($0) }
         // HEAD is generated for GET routes.
         if !allowed.contains(.get) { all.append(.head) }
-        let allowHeader = allowed.map(\.rawValue).joined(separator: ", ")
+        let allowedList = allowed.map(\.rawValue).joined(separator: ", ")
         // The `Allow` header names HEAD too where GET is served (HEAD is generated for it).
         let allowedHeader = (allowed.contains(.get) ? allowed + [.head] : allowed).map(\.rawValue).joined(separator: ", ")
         for method in all where !allowed.contains(method) {
@@ -58,7 +58,7 @@ extension Router {
                 var error = APIError(
                     .methodNotAllowed,
                     ErrorCode.methodNotAllowed,
-                    "\(method.rawValue) is not allowed here; allowed: \(allowHeader).",
+                    "\(method.rawValue) is not allowed here; allowed: \(allowedList).",
                     details: ["allowed": .array(allowed.map { .string($0.rawValue) })]
                 )
                 error.headers[.allow] = allowedHeader
