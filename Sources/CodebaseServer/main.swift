@@ -44,6 +44,18 @@ struct CodebaseMCP: AsyncParsableCommand {
     @Flag(help: "Do not index the repositories at start-up; index them with POST /mcp/index.")
     var noStartupIndex = false
 
+    @Flag(help: "Do not follow changes to the files; the index changes at start-up and on POST /mcp/index only. Env: CODEBASE_MCP_NO_WATCH=1.")
+    var noWatch = environment["CODEBASE_MCP_NO_WATCH"] == "1"
+
+    @Flag(help: "Find changes by periodic scans instead of inotify (for file systems that send no events). Env: CODEBASE_MCP_SCAN_CHANGES=1.")
+    var scanChanges = environment["CODEBASE_MCP_SCAN_CHANGES"] == "1"
+
+    @Option(help: "Milliseconds a repository must be quiet before its changes are indexed. Env: CODEBASE_MCP_WATCH_DEBOUNCE.")
+    var watchDebounce: Int = Int(environment["CODEBASE_MCP_WATCH_DEBOUNCE"] ?? "") ?? 50
+
+    @Option(help: "Seconds between two scans for changes, when scanning. Env: CODEBASE_MCP_SCAN_INTERVAL.")
+    var scanInterval: Double = Double(environment["CODEBASE_MCP_SCAN_INTERVAL"] ?? "") ?? 2
+
     @Option(help: "Bearer token every route but /health requires. Env: CODEBASE_MCP_TOKEN.")
     var authToken: String? = environment["CODEBASE_MCP_TOKEN"]
 
@@ -81,6 +93,9 @@ struct CodebaseMCP: AsyncParsableCommand {
         guard self.requestTimeout > 0, self.maxConnections >= 1, self.maxBodyMemory >= 1 else {
             throw ValidationError("--request-timeout, --max-connections and --max-body-memory must be positive")
         }
+        guard self.watchDebounce >= 0, self.watchDebounce <= 60_000, self.scanInterval >= 0.05 else {
+            throw ValidationError("--watch-debounce must be 0 to 60000 ms and --scan-interval at least 0.05 s")
+        }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
         guard self.maxFileBytes > 0 else { throw ValidationError("--max-file-bytes must be positive") }
@@ -96,6 +111,9 @@ struct CodebaseMCP: AsyncParsableCommand {
         configuration.indexer.maxFileBytes = self.maxFileBytes
         configuration.indexer.chunker = ChunkerConfiguration(maxLines: self.chunkLines, maxBytes: self.chunkBytes)
         configuration.indexOnStartup = !self.noStartupIndex
+        configuration.watch.mode = self.noWatch ? .off : self.scanChanges ? .scan : .watch
+        configuration.watch.debounce = .milliseconds(self.watchDebounce)
+        configuration.watch.scanInterval = .milliseconds(Int64(self.scanInterval * 1000))
         configuration.stdio = self.stdio
         configuration.allowedOrigins = self.allowedOrigin
         configuration.allowedHosts = self.allowedHost

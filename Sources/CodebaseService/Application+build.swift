@@ -17,8 +17,16 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     let access = try accessPolicy(configuration.host, configuration)
     let repositories = try resolveRepositories(configuration.repositories)
     let database = try openDatabase(path: configuration.databasePath)
-    let store = try GRDBChunkStore(writer: database)
-    let repositoryIDs = try await store.registerRepositories(repositories)
+    // Another process on the same database may be migrating it or indexing: the schema is changed under its lock.
+    let lock = try IndexLock(databasePath: configuration.databasePath)
+    try lock.lockBlocking(timeout: .seconds(60))
+    let store: GRDBChunkStore
+    let repositoryIDs: [String: Int64]
+    do {
+        defer { lock.unlock() }
+        store = try GRDBChunkStore(writer: database)
+        repositoryIDs = try await store.registerRepositories(repositories)
+    }
 
     // One registry per application: tests build many applications in one process.
     let registry = PrometheusCollectorRegistry()
@@ -26,28 +34,51 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     let peer = PeerConnection(peerName: "workflow-mcp", configuration: configuration.peer, logger: logger, metricsFactory: metrics)
     let linkedWorkItems = LinkedWorkItemsProvider(client: WorkflowClient(connection: peer, deadlines: configuration.deadlines))
 
-    let generation = IndexGeneration()
     let search = SearchService(
         store: store,
         cache: SingleFlightCache(configuration: configuration.searchCache, logger: logger),
-        generation: generation,
         contextLines: configuration.contextLines
     )
     let jobs = IndexJobQueue()
+    let indexer = RepositoryIndexer(store: store, configuration: configuration.indexer, logger: logger)
+    let watchStatus = WatchStatus()
+    let changeDetection =
+        configuration.watch.mode == .off || repositories.isEmpty
+        ? nil
+        : ChangeDetection(
+            configuration: configuration.watch,
+            repositories: repositories,
+            scanner: indexer.scanner,
+            queue: jobs,
+            status: watchStatus,
+            databasePath: configuration.databasePath,
+            logger: logger
+        )
     let indexing = IndexingService(
         queue: jobs,
-        indexer: RepositoryIndexer(store: store, generation: generation, configuration: configuration.indexer, logger: logger),
+        indexer: indexer,
         repositories: repositories,
         repositoryIDs: repositoryIDs,
         indexOnStartup: configuration.indexOnStartup,
+        changeDetection: changeDetection,
+        status: watchStatus,
+        lock: lock,
         logger: logger
+    )
+    let indexStatus = IndexStatus(
+        store: store,
+        repositories: repositories,
+        repositoryIDs: repositoryIDs,
+        queue: jobs,
+        changeDetection: changeDetection,
+        status: watchStatus
     )
 
     let router = Router(context: CodebaseRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware(factory: metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AccessMiddleware(policy: access))
-    HealthController(store: store, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
+    HealthController(store: store, indexStatus: indexStatus, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
         .addRoutes(to: router)
     MetricsController(registry: registry).addRoutes(to: router)
     let codebase = Codebase(
@@ -55,6 +86,7 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
         store: store,
         linkedWorkItems: linkedWorkItems,
         jobs: jobs,
+        indexStatus: indexStatus,
         repositories: repositories,
         contextLines: configuration.contextLines
     )

@@ -20,6 +20,8 @@ public struct CodebaseConfiguration: Sendable {
     public var indexer = IndexerConfiguration()
     /// Index every repository in the background at start-up.
     public var indexOnStartup = true
+    /// How the index follows the files afterwards (inotify, periodic scans, or not at all).
+    public var watch = WatchConfiguration()
     /// Lines of `context_before` and `context_after`.
     public var contextLines = 3
     /// The search-result cache (capacity, time-to-live).

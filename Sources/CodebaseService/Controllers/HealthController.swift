@@ -5,6 +5,7 @@ import ServiceClient
 /// `GET /health`: the service's own database and its view of workflow-mcp.
 struct HealthController<Context: TrustingRequestContext> {
     let store: any ChunkStore
+    let indexStatus: IndexStatus
     let databasePath: String
     let peer: PeerConnection
     let startedAt: ContinuousClock.Instant
@@ -30,6 +31,8 @@ struct HealthController<Context: TrustingRequestContext> {
         } catch {
             databaseHealth = DatabaseHealth(status: "error", path: file, error: "\(error)")
         }
+        // Counts come from the database: while it cannot be read, the repositories are left out.
+        let repositories = try? await self.indexStatus.repositoryStates()
         let dependency = self.peer.dependencyHealth
         let status =
             switch (databaseHealth.status, dependency.status) {
@@ -43,7 +46,8 @@ struct HealthController<Context: TrustingRequestContext> {
             version: ServiceVersion.current,
             uptimeSeconds: self.startedAt.duration(to: .now).inSeconds,
             database: databaseHealth,
-            dependencies: ["workflow-mcp": dependency]
+            dependencies: ["workflow-mcp": dependency],
+            repositories: repositories
         )
         // Without the token (when one is set), only the status: nothing about the database or the peer.
         let data =

@@ -13,6 +13,7 @@ struct Codebase: Sendable {
     let store: any ChunkStore
     let linkedWorkItems: LinkedWorkItemsProvider
     let jobs: IndexJobQueue
+    let indexStatus: IndexStatus
     let repositories: [ConfiguredRepository]
     let contextLines: Int
 
@@ -112,6 +113,12 @@ struct Codebase: Sendable {
     func job(id: String) async throws -> IndexJob {
         guard let job = await self.jobs.job(id) else { throw CodebaseError.jobNotFound(id) }
         return job
+    }
+
+    /// Every configured repository's index: files, chunks, when it was last brought up to date, how its changes are
+    /// followed, and how many changed paths it does not reflect yet.
+    func indexStatus() async throws -> IndexStatusResponse {
+        IndexStatusResponse(repositories: try await self.indexStatus.repositoryStates())
     }
 
     private func waitForCompletion(_ id: String, progress: (@Sendable (IndexJob) async -> Void)?) async throws -> IndexJob {

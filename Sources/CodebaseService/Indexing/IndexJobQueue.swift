@@ -6,6 +6,14 @@ struct IndexScope: Sendable, Hashable {
     /// Repository names, sorted.
     let repositories: [String]
     let force: Bool
+    /// Set for a job the watcher queued: only these paths of the one repository are looked at. `nil` for a whole pass.
+    var changes: ChangeSet?
+
+    init(repositories: [String], force: Bool, changes: ChangeSet? = nil) {
+        self.repositories = repositories
+        self.force = force
+        self.changes = changes
+    }
 }
 
 /// The index jobs: at most one runs at a time, the others wait in order. A request joins a job that has not started
@@ -15,7 +23,7 @@ struct IndexScope: Sendable, Hashable {
 actor IndexJobQueue {
     private struct Record {
         var job: IndexJob
-        let scope: IndexScope
+        var scope: IndexScope
         var waiters: [CheckedContinuation<IndexJob, Never>] = []
         var startedAt: ContinuousClock.Instant?
     }
@@ -46,6 +54,38 @@ actor IndexJobQueue {
         self.pending.append(id)
         self.wakeUp.yield()
         return job
+    }
+
+    /// Queues the changes the watcher saw in `repository`. They join a queued job of the same repository that has not
+    /// started (a whole pass reads every file after now; a change job takes the union), so a burst of events becomes a
+    /// few jobs, not thousands.
+    func submitChanges(_ changes: ChangeSet, repository: String) {
+        guard !changes.isEmpty else { return }
+        for id in self.pending {
+            guard let scope = self.records[id]?.scope, scope.repositories.contains(repository) else { continue }
+            if scope.changes == nil { return }
+            if scope.repositories == [repository] {
+                self.records[id]?.scope.changes?.formUnion(changes)
+                return
+            }
+        }
+        let id = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        self.records[id] = Record(
+            job: IndexJob(jobID: id, status: .pending, repository: repository),
+            scope: IndexScope(repositories: [repository], force: false, changes: changes)
+        )
+        self.pending.append(id)
+        self.wakeUp.yield()
+    }
+
+    /// Paths of `repository` that queued or running jobs will look at again: whole passes count as one.
+    func pendingChanges(repository: String) -> Int {
+        var count = 0
+        for id in self.pending + (self.running.map { [$0] } ?? []) {
+            guard let scope = self.records[id]?.scope, scope.repositories.contains(repository) else { continue }
+            count += scope.changes?.count ?? 1
+        }
+        return count
     }
 
     /// The job as it stands, with the time it has run so far.

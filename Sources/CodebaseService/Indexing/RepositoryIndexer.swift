@@ -63,10 +63,14 @@ struct IndexCounters: Sendable, Equatable {
 /// (all of them with `force`), and only chunks whose id changed are written.
 struct RepositoryIndexer: Sendable {
     let store: any ChunkStore
-    let generation: IndexGeneration
     let configuration: IndexerConfiguration
     let logger: Logger
 
+    var scanner: RepositoryScanner {
+        RepositoryScanner(maxFileBytes: self.configuration.maxFileBytes, indexSecrets: self.configuration.indexSecrets)
+    }
+
+    /// A whole pass over the repository: every file on disk is looked at, and every indexed file not found leaves.
     func index(
         _ repository: ConfiguredRepository,
         repositoryID: Int64,
@@ -74,14 +78,8 @@ struct RepositoryIndexer: Sendable {
         progress: @escaping @Sendable (IndexCounters) async -> Void
     ) async throws -> IndexCounters {
         let started = ContinuousClock.now
-        let scanner = RepositoryScanner(maxFileBytes: self.configuration.maxFileBytes, indexSecrets: self.configuration.indexSecrets)
-        let scan = try scanner.scan(root: repository.root)
+        let scan = try self.scanner.scan(root: repository.root)
         let stored = try await self.store.fileHashes(repositoryID: repositoryID)
-        let preparer = FilePreparer(
-            repository: repository.name,
-            chunker: Chunker(configuration: self.configuration.chunker),
-            maxFileBytes: self.configuration.maxFileBytes
-        )
         self.logger.info(
             "indexing started",
             metadata: [
@@ -90,11 +88,43 @@ struct RepositoryIndexer: Sendable {
                 "secrets_skipped": "\(scan.secrets)", "force": "\(force)",
             ]
         )
-
         var counters = IndexCounters()
+        let indexedPaths = try await self.write(
+            scan.files,
+            stored: stored,
+            force: force,
+            repository: repository,
+            repositoryID: repositoryID,
+            counters: &counters,
+            progress: progress
+        )
+        // Files gone from disk, now ignored, too large or binary leave the index.
+        let gone = stored.keys.filter { !indexedPaths.contains($0) }.sorted()
+        try await self.remove(gone, repositoryID: repositoryID, counters: &counters, progress: progress)
+        self.logSummary(repository, counters, since: started)
+        return counters
+    }
+
+    /// Reads, chunks and writes `files` in batches (the next batch is read while one is written); answers the paths
+    /// that are indexed afterwards.
+    func write(
+        _ files: [ScannedFile],
+        stored: [String: [UInt8]],
+        force: Bool,
+        repository: ConfiguredRepository,
+        repositoryID: Int64,
+        counters: inout IndexCounters,
+        progress: @escaping @Sendable (IndexCounters) async -> Void
+    ) async throws -> Set<String> {
+        let started = ContinuousClock.now
+        let preparer = FilePreparer(
+            repository: repository.name,
+            chunker: Chunker(configuration: self.configuration.chunker),
+            maxFileBytes: self.configuration.maxFileBytes
+        )
         var indexedPaths = Set<String>()
         var lastReport = started
-        let batches = self.batches(scan.files)
+        let batches = self.batches(files)
         var prepared =
             batches.isEmpty ? nil : await self.prepare(batches[0], preparer: preparer, stored: stored, force: force, repositoryID: repositoryID)
         var position = 0
@@ -109,7 +139,6 @@ struct RepositoryIndexer: Sendable {
             let outcome = try await self.store.apply(current.batch)
             counters.writeTime += writeStarted.duration(to: .now)
             counters.writeCPUTime += outcome.cpuTime
-            if outcome.changedAnything { self.generation.advance() }
             counters.filesScanned += current.files
             counters.filesChanged += current.batch.changed.count + current.batch.removedPaths.count
             counters.chunksAdded += outcome.chunksAdded
@@ -122,25 +151,28 @@ struct RepositoryIndexer: Sendable {
             let now = ContinuousClock.now
             if lastReport.duration(to: now) >= self.configuration.progressInterval {
                 lastReport = now
-                self.logProgress(repository, counters, total: scan.files.count, since: started)
+                self.logProgress(repository, counters, total: files.count, since: started)
             }
             let waitStarted = ContinuousClock.now
             prepared = await upcoming
             counters.readWaitTime += waitStarted.duration(to: .now)
         }
+        return indexedPaths
+    }
 
-        // Files gone from disk, now ignored, too large or binary leave the index.
-        let gone = stored.keys.filter { !indexedPaths.contains($0) }.sorted()
-        if !gone.isEmpty {
-            try Task.checkCancellation()
-            let outcome = try await self.store.apply(IndexBatch(repositoryID: repositoryID, removedPaths: gone))
-            if outcome.changedAnything { self.generation.advance() }
-            counters.filesChanged += gone.count
-            counters.chunksRemoved += outcome.chunksRemoved
-            await progress(counters)
-        }
-        self.logSummary(repository, counters, since: started)
-        return counters
+    /// Removes `paths` from the index in one transaction.
+    func remove(
+        _ paths: [String],
+        repositoryID: Int64,
+        counters: inout IndexCounters,
+        progress: @escaping @Sendable (IndexCounters) async -> Void
+    ) async throws {
+        guard !paths.isEmpty else { return }
+        try Task.checkCancellation()
+        let outcome = try await self.store.apply(IndexBatch(repositoryID: repositoryID, removedPaths: paths))
+        counters.filesChanged += paths.count
+        counters.chunksRemoved += outcome.chunksRemoved
+        await progress(counters)
     }
 
     /// Cuts the file list into batches of growing size: 256 KiB of text, then twice as much each time, up to

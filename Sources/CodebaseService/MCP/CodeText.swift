@@ -34,4 +34,15 @@ enum CodeText {
         if let error = job.errorMessage { line += "; error: \(error)" }
         return line
     }
+
+    static func render(_ status: IndexStatusResponse) -> String {
+        guard !status.repositories.isEmpty else { return "No repository is configured." }
+        return status.repositories.map { repository in
+            var line = "\(repository.name): \(repository.files) files, \(repository.chunks) chunks, \(repository.watch.rawValue)"
+            line += ", \(repository.pendingChanges) changes pending"
+            if let date = repository.lastIndexedAt { line += ", last indexed \(ContractCoding.formatTimestamp(date))" }
+            if let note = repository.watchNote { line += " (\(note))" }
+            return line
+        }.joined(separator: "\n")
+    }
 }

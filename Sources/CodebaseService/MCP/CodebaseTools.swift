@@ -39,9 +39,9 @@ struct CodebaseTools: Sendable {
         ),
         ToolDefinition(
             "get_indexing_status",
-            "The status and counters of an index job started by index_repository: pending, running, completed or failed.",
-            input: #"{"type":"object","properties":{"job_id":{"type":"string"}},"required":["job_id"],"additionalProperties":false}"#,
-            output: job,
+            "With job_id: that index job's status (pending, running, completed, failed) and counters. Without: each repository's files, chunks, last indexed time, watching or scanning, and changes not yet indexed (the index follows edits by itself).",
+            input: #"{"type":"object","properties":{"job_id":{"type":"string"}},"additionalProperties":false}"#,
+            output: #"{"type":"object","anyOf":[\#(job),{"required":["repositories"],"properties":{"repositories":{"type":"array","items":{"type":"object"}}}}]}"#,
             readOnly: true,
             idempotent: true
         ),
@@ -78,7 +78,11 @@ struct CodebaseTools: Sendable {
                 let job = try await self.codebase.index(request, progress: onJob)
                 return ToolResult(structured: try ToolArguments.encode(job), text: CodeText.render(job))
             case "get_indexing_status":
-                let job = try await self.codebase.job(id: try arguments.refuseUnknown(["job_id"]).string("job_id"))
+                guard let jobID = try arguments.refuseUnknown(["job_id"]).optionalString("job_id") else {
+                    let status = try await self.codebase.indexStatus()
+                    return ToolResult(structured: try ToolArguments.encode(status), text: CodeText.render(status))
+                }
+                let job = try await self.codebase.job(id: jobID)
                 return ToolResult(structured: try ToolArguments.encode(job), text: CodeText.render(job))
             default:
                 return nil

@@ -18,6 +18,8 @@ struct ScannedFile: Sendable, Hashable {
     /// link's target. The reader opens it without following links, so the scanner's view cannot be raced.
     let readPath: String
     let size: Int
+    /// Modification time in nanoseconds since the epoch: with `size`, what the fallback scanner compares.
+    var modified: Int64 = 0
 }
 
 /// What one scan found and what it passed over, for logs and job reports.
@@ -30,6 +32,8 @@ struct ScanResult: Sendable {
     var unreadable = 0
     /// Files that usually hold credentials (`SecretFiles`), passed over unless `indexSecrets` is set.
     var secrets = 0
+    /// The directories walked, `""` for the root: what the watcher watches.
+    var directories: [String] = []
 }
 
 /// Walks a repository: honours `.gitignore` files (root and nested) and `.git/info/exclude`, always skips VCS,
@@ -62,12 +66,48 @@ struct RepositoryScanner: Sendable {
         guard stat(root, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw ScanError.notADirectory(root)
         }
+        return self.scan(root: root, under: "")
+    }
+
+    /// Scans the subtree at `directory` (relative to `root`, `""` for all of it) as a whole scan would see it: empty
+    /// when the directory is gone or is itself excluded (a skipped folder, ignored by a `.gitignore` above it).
+    func scan(root: String, under directory: String) -> ScanResult {
         var result = ScanResult()
+        guard let ignores = Self.ignoreStack(root: root, directory: directory) else { return result }
+        self.walk(root: root, directory: directory, absolute: directory.isEmpty ? root : root + "/" + directory, ignores: ignores, into: &result)
+        return result
+    }
+
+    /// The file at `path` (relative to `root`) when a scan would index it now; `nil` when it is gone, not a regular
+    /// file (or a link to one inside the repository), or excluded by the same rules as a whole scan.
+    func file(root: String, path: String) -> ScannedFile? {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard let name = components.last, !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else { return nil }
+        let directory = components.dropLast().joined(separator: "/")
+        guard let ignores = Self.ignoreStack(root: root, directory: directory) else { return nil }
+        var result = ScanResult()
+        let absolute = directory.isEmpty ? root : root + "/" + directory
+        self.visit(String(name), root: root, directory: directory, absolute: absolute, ignores: ignores, recurse: false, into: &result)
+        return result.files.first
+    }
+
+    /// The `.gitignore` rules in force inside `directory`, or `nil` when the directory is missing, a link, or excluded.
+    static func ignoreStack(root: String, directory: String) -> IgnoreStack? {
         var stack = IgnoreStack()
         stack = stack.adding(Self.loadIgnoreFile(root: root, path: ".git/info/exclude", directory: ""))
         stack = stack.adding(Self.loadIgnoreFile(root: root, path: ".gitignore", directory: ""))
-        self.walk(root: root, directory: "", absolute: root, ignores: stack, into: &result)
-        return result
+        var path = ""
+        for component in directory.split(separator: "/", omittingEmptySubsequences: false) where !directory.isEmpty {
+            let name = String(component)
+            guard !name.isEmpty, name != ".", name != ".." else { return nil }
+            path = path.isEmpty ? name : path + "/" + name
+            var info = stat()
+            guard lstat(root + "/" + path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                !Self.skippedDirectories.contains(name), !stack.isIgnored(path: path, name: name, isDirectory: true)
+            else { return nil }
+            stack = stack.adding(Self.loadIgnoreFile(root: root, path: path + "/.gitignore", directory: path))
+        }
+        return stack
     }
 
     private func walk(root: String, directory: String, absolute: String, ignores: IgnoreStack, into result: inout ScanResult) {
@@ -75,6 +115,7 @@ struct RepositoryScanner: Sendable {
             result.unreadable += 1
             return
         }
+        result.directories.append(directory)
         var names: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: &entry.pointee.d_name) {
@@ -84,48 +125,62 @@ struct RepositoryScanner: Sendable {
         }
         closedir(handle)
         names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-
         for name in names {
-            let path = directory.isEmpty ? name : directory + "/" + name
-            let absolutePath = absolute + "/" + name
-            var info = stat()
-            guard lstat(absolutePath, &info) == 0 else {
-                result.unreadable += 1
-                continue
+            self.visit(name, root: root, directory: directory, absolute: absolute, ignores: ignores, recurse: true, into: &result)
+        }
+    }
+
+    /// Decides one directory entry: a file to index, a directory to walk (when `recurse`), or something passed over.
+    private func visit(
+        _ name: String,
+        root: String,
+        directory: String,
+        absolute: String,
+        ignores: IgnoreStack,
+        recurse: Bool,
+        into result: inout ScanResult
+    ) {
+        let path = directory.isEmpty ? name : directory + "/" + name
+        let absolutePath = absolute + "/" + name
+        var info = stat()
+        guard lstat(absolutePath, &info) == 0 else {
+            result.unreadable += 1
+            return
+        }
+        var kind = info.st_mode & S_IFMT
+        var readPath = path
+        if kind == S_IFLNK {
+            // A link is followed only to a file inside the repository; directory links could loop or duplicate.
+            guard let target = Self.realPath(absolutePath), target.hasPrefix(root + "/"), stat(target, &info) == 0,
+                (info.st_mode & S_IFMT) == S_IFREG
+            else {
+                result.linksSkipped += 1
+                return
             }
-            var kind = info.st_mode & S_IFMT
-            var readPath = path
-            if kind == S_IFLNK {
-                // A link is followed only to a file inside the repository; directory links could loop or duplicate.
-                guard let target = Self.realPath(absolutePath), target.hasPrefix(root + "/"), stat(target, &info) == 0,
-                    (info.st_mode & S_IFMT) == S_IFREG
-                else {
-                    result.linksSkipped += 1
-                    continue
-                }
-                kind = S_IFREG
-                readPath = String(target.dropFirst(root.count + 1))
+            kind = S_IFREG
+            readPath = String(target.dropFirst(root.count + 1))
+        }
+        if kind == S_IFDIR {
+            guard recurse else { return }
+            if Self.skippedDirectories.contains(name) || ignores.isIgnored(path: path, name: name, isDirectory: true) {
+                result.ignored += 1
+                return
             }
-            if kind == S_IFDIR {
-                if Self.skippedDirectories.contains(name) || ignores.isIgnored(path: path, name: name, isDirectory: true) {
-                    result.ignored += 1
-                    continue
-                }
-                let nested = ignores.adding(Self.loadIgnoreFile(root: root, path: path + "/.gitignore", directory: path))
-                self.walk(root: root, directory: path, absolute: absolutePath, ignores: nested, into: &result)
-            } else if kind == S_IFREG {
-                if ignores.isIgnored(path: path, name: name, isDirectory: false) {
-                    result.ignored += 1
-                } else if !self.indexSecrets, SecretFiles.matches(path: path) || SecretFiles.matches(path: readPath) {
-                    // A link counts by its target's name too: `settings.txt` pointing at `.env` is still `.env`.
-                    result.secrets += 1
-                } else if Int(info.st_size) > self.maxFileBytes {
-                    result.tooLarge += 1
-                } else if Self.binaryExtensions.contains(Language.fileExtension(of: name)) {
-                    result.binaryByName += 1
-                } else {
-                    result.files.append(ScannedFile(path: path, root: root, readPath: readPath, size: Int(info.st_size)))
-                }
+            let nested = ignores.adding(Self.loadIgnoreFile(root: root, path: path + "/.gitignore", directory: path))
+            self.walk(root: root, directory: path, absolute: absolutePath, ignores: nested, into: &result)
+        } else if kind == S_IFREG {
+            if ignores.isIgnored(path: path, name: name, isDirectory: false) {
+                result.ignored += 1
+            } else if !self.indexSecrets, SecretFiles.matches(path: path) || SecretFiles.matches(path: readPath) {
+                // A link counts by its target's name too: `settings.txt` pointing at `.env` is still `.env`.
+                result.secrets += 1
+            } else if Int(info.st_size) > self.maxFileBytes {
+                result.tooLarge += 1
+            } else if Self.binaryExtensions.contains(Language.fileExtension(of: name)) {
+                result.binaryByName += 1
+            } else {
+                let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+                result.files.append(ScannedFile(path: path, root: root, readPath: readPath, size: Int(info.st_size), modified: modified))
             }
         }
     }

@@ -9,21 +9,21 @@ struct ValidatedSearch: Sendable, Hashable {
 
 /// The key of a cached search answer: the index generation it was read at and everything that shapes the answer.
 struct SearchCacheKey: Sendable, Hashable {
-    let generation: UInt64
+    let generation: Int64
     let search: ValidatedSearch
 }
 
 /// Runs searches against the store through the single-flight cache: concurrent identical searches cost one query,
-/// and a re-index (which advances the generation) makes every older entry unreachable.
+/// and every committed index change (which advances the database's generation, whoever wrote it) makes every older
+/// entry unreachable.
 struct SearchService: Sendable {
     let store: any ChunkStore
     let cache: SingleFlightCache<SearchCacheKey, StoredSearchPage>
-    let generation: IndexGeneration
     let contextLines: Int
 
     func search(_ search: ValidatedSearch) async throws -> StoredSearchPage {
         guard !search.query.isEmpty else { return StoredSearchPage(hits: [], totalCount: 0) }
-        let key = SearchCacheKey(generation: self.generation.current, search: search)
+        let key = SearchCacheKey(generation: try await self.store.indexGeneration(), search: search)
         let store = self.store
         let contextLines = self.contextLines
         return try await self.cache.value(for: key) {

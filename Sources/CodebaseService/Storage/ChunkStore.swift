@@ -7,6 +7,15 @@ protocol ChunkStore: Sendable {
     func registerRepositories(_ repositories: [ConfiguredRepository]) async throws -> [String: Int64]
     /// The content hash of every indexed file of a repository, by path.
     func fileHashes(repositoryID: Int64) async throws -> [String: [UInt8]]
+    /// The content hashes of the indexed files among `paths`.
+    func fileHashes(repositoryID: Int64, paths: [String]) async throws -> [String: [UInt8]]
+    /// The content hashes of the indexed files below `directory` (`""` for every file).
+    func fileHashes(repositoryID: Int64, under directory: String) async throws -> [String: [UInt8]]
+    /// A number that grows with every committed change to the chunks, by this process or another one on the same
+    /// database: search answers are cached under it.
+    func indexGeneration() async throws -> Int64
+    /// Files, chunks and the time of the last file write of each repository, by repository id.
+    func repositoryStatistics() async throws -> [Int64: RepositoryStatistics]
     /// Stores changed files and removes deleted ones, in one transaction.
     func apply(_ batch: IndexBatch) async throws -> IndexBatchOutcome
     /// Merges the FTS index's segments after a burst of writes (index jobs write with automatic merging off).
@@ -32,6 +41,13 @@ public struct ConfiguredRepository: Sendable, Hashable {
         self.name = name
         self.root = root
     }
+}
+
+/// What the index holds of one repository.
+struct RepositoryStatistics: Sendable, Hashable {
+    var files = 0
+    var chunks = 0
+    var lastIndexedAt: Date?
 }
 
 /// One transaction's worth of index changes for one repository.

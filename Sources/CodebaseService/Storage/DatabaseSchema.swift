@@ -69,6 +69,16 @@ enum DatabaseSchema {
         migrator.registerMigration("v3 storage probe") { db in
             try db.execute(sql: "CREATE TABLE storage_probe (room BLOB NOT NULL)")
         }
+        // The generation search answers are cached under; in the database, so that two processes sharing it never
+        // serve each other's stale answers.
+        migrator.registerMigration("v4 index generation") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE index_state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+                    INSERT INTO index_state (id, generation) VALUES (1, 0);
+                    """
+            )
+        }
         return migrator
     }
 }

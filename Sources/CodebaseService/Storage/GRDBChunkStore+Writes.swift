@@ -27,6 +27,11 @@ extension GRDBChunkStore {
                 for document in documents {
                     try insertDocument.execute(arguments: [document.rowID, document.path, document.symbols, document.content, document.subwords])
                 }
+                if outcome.changedAnything {
+                    // In the same transaction: no reader, in this process or another, sees the new chunks under the
+                    // old generation.
+                    try db.cachedStatement(sql: "UPDATE index_state SET generation = generation + 1 WHERE id = 1").execute()
+                }
                 return .commit
             }
             // Measured around the commit too: writing the pages is part of the cost.

@@ -43,6 +43,71 @@ struct GRDBChunkStore: ChunkStore {
         }
     }
 
+    func fileHashes(repositoryID: Int64, paths: [String]) async throws -> [String: [UInt8]] {
+        guard !paths.isEmpty else { return [:] }
+        return try await self.writer.read { db in
+            var hashes: [String: [UInt8]] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT content_hash FROM files WHERE repository_id = ? AND path = ?")
+            for path in paths {
+                if let hash = try Data.fetchOne(statement, arguments: [repositoryID, path]) { hashes[path] = Array(hash) }
+            }
+            return hashes
+        }
+    }
+
+    func fileHashes(repositoryID: Int64, under directory: String) async throws -> [String: [UInt8]] {
+        guard !directory.isEmpty else { return try await self.fileHashes(repositoryID: repositoryID) }
+        return try await self.writer.read { db in
+            // From `dir/` up to `dir0` ('0' is the byte after '/'): exactly the paths below the directory, read from
+            // the (repository_id, path) index.
+            var hashes: [String: [UInt8]] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT path, content_hash FROM files WHERE repository_id = ? AND path >= ? AND path < ?",
+                arguments: [repositoryID, directory + "/", directory + "0"]
+            )
+            while let row = try rows.next() {
+                let hash: Data = row["content_hash"]
+                hashes[row["path"]] = Array(hash)
+            }
+            return hashes
+        }
+    }
+
+    func indexGeneration() async throws -> Int64 {
+        try await self.writer.read { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT generation FROM index_state WHERE id = 1")) ?? 0
+        }
+    }
+
+    func repositoryStatistics() async throws -> [Int64: RepositoryStatistics] {
+        try await self.writer.read { db in
+            var statistics: [Int64: RepositoryStatistics] = [:]
+            let files = try Row.fetchCursor(
+                db,
+                sql: "SELECT repository_id, COUNT(*) AS files, MAX(indexed_at) AS last_indexed_at FROM files GROUP BY repository_id"
+            )
+            while let row = try files.next() {
+                let lastIndexedAt: Double? = row["last_indexed_at"]
+                statistics[row["repository_id"]] = RepositoryStatistics(
+                    files: row["files"],
+                    lastIndexedAt: lastIndexedAt.map { Date(timeIntervalSince1970: $0) }
+                )
+            }
+            let chunks = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT f.repository_id AS repository_id, COUNT(*) AS chunks
+                    FROM chunks c JOIN files f ON f.id = c.file_id GROUP BY f.repository_id
+                    """
+            )
+            while let row = try chunks.next() {
+                statistics[row["repository_id"], default: RepositoryStatistics()].chunks = row["chunks"]
+            }
+            return statistics
+        }
+    }
+
     func search(match: String, filter: SearchFilter, limit: Int, contextLines: Int) async throws -> StoredSearchPage {
         try await self.writer.read { db in
             var conditions = ["chunk_fts MATCH ?"]

@@ -66,6 +66,8 @@ public struct HealthResponse: Codable, Sendable, Hashable {
     public var uptimeSeconds: Double
     public var database: DatabaseHealth
     public var dependencies: [String: DependencyHealth]
+    /// codebase-mcp only: each configured repository's index and how its changes are followed.
+    public var repositories: [RepositoryIndexState]?
 
     public init(
         status: String,
@@ -73,7 +75,8 @@ public struct HealthResponse: Codable, Sendable, Hashable {
         version: String,
         uptimeSeconds: Double,
         database: DatabaseHealth,
-        dependencies: [String: DependencyHealth]
+        dependencies: [String: DependencyHealth],
+        repositories: [RepositoryIndexState]? = nil
     ) {
         self.status = status
         self.service = service
@@ -81,10 +84,11 @@ public struct HealthResponse: Codable, Sendable, Hashable {
         self.uptimeSeconds = uptimeSeconds
         self.database = database
         self.dependencies = dependencies
+        self.repositories = repositories
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, service, version, database, dependencies
+        case status, service, version, database, dependencies, repositories
         case uptimeSeconds = "uptime_seconds"
     }
 }

@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import ServiceClient
+import Synchronization
+
+/// Follows the configured repositories with inotify: a watch on every directory a scan would walk (ignored and
+/// skipped folders are not watched), new directories watched as they appear, and each event turned into a change
+/// set for the collector. One thread of its own reads the events, so nothing here waits on the cooperative pool.
+///
+/// A repository whose directories cannot all be watched (`fs.inotify.max_user_watches` used up) falls back to the
+/// periodic scanner, once, with a log line and a note in `/health`.
+final class InotifyWatcher: Sendable {
+    private struct Control {
+        var stopRequested = false
+        var exited = false
+        var onExit: CheckedContinuation<Void, Never>?
+    }
+
+    private let repositories: [ConfiguredRepository]
+    private let scanner: RepositoryScanner
+    private let collector: ChangeCollector
+    private let status: WatchStatus
+    /// Absolute path prefix of the database's files (`.sqlite`, `-wal`, `-shm`, `.index-lock`): writing the index must
+    /// not look like a change to index when the database lives inside a repository.
+    private let databasePrefix: String
+    private let logger: Logger
+    private let control = Mutex(Control())
+
+    init(
+        repositories: [ConfiguredRepository],
+        scanner: RepositoryScanner,
+        collector: ChangeCollector,
+        status: WatchStatus,
+        databasePath: String,
+        logger: Logger
+    ) {
+        self.repositories = repositories
+        self.scanner = scanner
+        self.collector = collector
+        self.status = status
+        let url = URL(fileURLWithPath: databasePath)
+        let directory = RepositoryScanner.realPath(url.deletingLastPathComponent().path) ?? url.deletingLastPathComponent().path
+        self.databasePrefix = directory + "/" + url.lastPathComponent
+        self.logger = logger
+    }
+
+    /// Starts the reader thread and returns once every repository is watched or has fallen back to scanning.
+    func start() async {
+        await withCheckedContinuation { (ready: CheckedContinuation<Void, Never>) in
+            let thread = Thread { [self] in self.readEvents(ready: ready) }
+            thread.name = "codebase-mcp inotify"
+            thread.start()
+        }
+    }
+
+    /// Waits until the task is cancelled, then stops the thread.
+    func run() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (exit: CheckedContinuation<Void, Never>) in
+                let exited = self.control.withLock { control in
+                    if !control.exited { control.onExit = exit }
+                    return control.exited
+                }
+                if exited { exit.resume() }
+            }
+        } onCancel: {
+            self.control.withLock { $0.stopRequested = true }
+        }
+    }
+
+    private func readEvents(ready: CheckedContinuation<Void, Never>) {
+        defer {
+            let onExit = self.control.withLock { control in
+                control.exited = true
+                defer { control.onExit = nil }
+                return control.onExit
+            }
+            onExit?.resume()
+        }
+        let table: WatchTable
+        do {
+            table = WatchTable(inotify: try Inotify())
+        } catch {
+            for repository in self.repositories { self.fallBack(repository, reason: "\(error)") }
+            ready.resume()
+            return
+        }
+        for (index, repository) in self.repositories.enumerated() {
+            self.watchTree(index, directory: "", table: table)
+        }
+        ready.resume()
+        while !self.control.withLock({ $0.stopRequested }) {
+            // A bounded wait, so a stop request is seen within a quarter second.
+            guard table.inotify.wait(milliseconds: 250) else { continue }
+            for event in table.inotify.readEvents() { self.handle(event, table: table) }
+        }
+    }
+
+    /// Watches `directory` of repository `index` and every directory below it that a scan would walk; a directory
+    /// that a scan would not walk (ignored, skipped) is not watched.
+    private func watchTree(_ index: Int, directory: String, table: WatchTable) {
+        let repository = self.repositories[index]
+        guard self.status.entry(repository.name).mode == .watching else { return }
+        for path in self.scanner.scan(root: repository.root, under: directory).directories {
+            do {
+                let watch = try table.inotify.watch(directory: path.isEmpty ? repository.root : repository.root + "/" + path)
+                table.watched[watch] = (index, path)
+            } catch .watchLimit {
+                self.fallBack(repository, reason: "\(InotifyError.watchLimit) after \(table.watched.count) directories")
+                return
+            } catch {
+                // Gone or unreadable since the scan: its parent's events cover what happens to it.
+                self.logger.debug("directory not watched", metadata: ["repository": "\(repository.name)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func fallBack(_ repository: ConfiguredRepository, reason: String) {
+        let note = "\(reason); changes are found by scanning instead"
+        self.logger.warning("watching stopped; scanning for changes instead", metadata: ["repository": "\(repository.name)", "reason": "\(reason)"])
+        self.status.set(.scanning, note: note, repository: repository.name)
+    }
+
+    private func handle(_ event: InotifyEvent, table: WatchTable) {
+        if event.has(IN_Q_OVERFLOW) {
+            // Events were lost: look at everything again, hashes decide what changed.
+            for repository in self.repositories where self.status.entry(repository.name).mode == .watching {
+                self.collector.record(.directory("", reread: true), repository: repository.name)
+            }
+            return
+        }
+        guard let (index, directory) = table.watched[event.watch] else { return }
+        let repository = self.repositories[index]
+        if event.has(IN_IGNORED) {
+            table.watched[event.watch] = nil
+            return
+        }
+        if event.has(IN_DELETE_SELF) || event.has(IN_MOVE_SELF) {
+            // The parent's event covers a subdirectory; the root itself gone takes the whole index of it along.
+            if directory.isEmpty { self.collector.record(.directory("", reread: false), repository: repository.name) }
+            return
+        }
+        guard !event.name.isEmpty else { return }
+        let path = directory.isEmpty ? event.name : directory + "/" + event.name
+        guard !(repository.root + "/" + path).hasPrefix(self.databasePrefix) else { return }
+        if event.has(IN_ISDIR) {
+            if event.has(IN_CREATE) || event.has(IN_MOVED_TO) {
+                self.watchTree(index, directory: path, table: table)
+                self.collector.record(.directory(path, reread: true), repository: repository.name)
+            } else if event.has(IN_DELETE) || event.has(IN_MOVED_FROM) {
+                // A directory moved elsewhere keeps its watches, which would report under the old path: drop them.
+                for (watch, entry) in table.watched where entry.repository == index && entry.directory.hasPrefix(path + "/") {
+                    table.inotify.remove(watch: watch)
+                    table.watched[watch] = nil
+                }
+                for (watch, entry) in table.watched where entry.repository == index && entry.directory == path {
+                    table.inotify.remove(watch: watch)
+                    table.watched[watch] = nil
+                }
+                self.collector.record(.directory(path, reread: false), repository: repository.name)
+            }
+        } else if event.name == ".gitignore" {
+            // The rules changed: files they now exclude leave, files they stop excluding enter, and folders they stop
+            // excluding are watched from now on.
+            self.watchTree(index, directory: directory, table: table)
+            self.collector.record(.directory(directory, reread: false), repository: repository.name)
+        } else {
+            self.collector.record(.file(path), repository: repository.name)
+        }
+    }
+}
+
+/// The watches of one inotify instance, owned by the watcher's thread.
+private final class WatchTable {
+    let inotify: Inotify
+    /// Watch descriptor → repository index and directory (relative to its root, `""` for the root).
+    var watched: [Int32: (repository: Int, directory: String)] = [:]
+
+    init(inotify: Inotify) {
+        self.inotify = inotify
+    }
+}
