@@ -26,7 +26,7 @@ struct RoutingTests {
         "a known route with another method answers 405 method_not_allowed",
         arguments: [
             (HTTPRequest.Method.get, "/mcp/search"), (.delete, "/mcp/search"), (.put, "/mcp/chunks/lookup"), (.post, "/mcp/chunks/c_1"),
-            (.get, "/mcp/index"), (.delete, "/mcp/index/jobs/job_1"), (.post, "/health"), (.post, "/metrics"),
+            (.put, "/mcp/index"), (.delete, "/mcp/index/jobs/job_1"), (.post, "/health"), (.post, "/metrics"),
         ]
     )
     func wrongMethod(method: HTTPRequest.Method, path: String) async throws {

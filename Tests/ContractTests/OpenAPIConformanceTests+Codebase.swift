@@ -17,6 +17,9 @@ extension OpenAPIConformanceTests {
         try await codebase.call(.get, "/health")
         let indexed = try await codebase.call(.post, "/mcp/index", json: #"{"wait": true}"#)
         #expect(indexed.json?["status"] == .string("completed"), "\(indexed.text)")
+        let state = try await codebase.call(.get, "/mcp/index")
+        #expect(state.json?["repositories"]?.array?.first?["files"] != .int(0), "\(state.text)")
+        Self.expectInvalid(try await codebase.call(.get, "/mcp/index", query: "repository=x"), field: "repository")
         try await self.exerciseIndexJobs(codebase)
 
         let found = try await codebase.call(.post, "/mcp/search", json: Self.searchForStore)
