@@ -45,10 +45,10 @@ struct CodebaseMCP: AsyncParsableCommand {
     var noStartupIndex = false
 
     @Flag(help: "Do not follow changes to the files; the index changes at start-up and on POST /mcp/index only. Env: CODEBASE_MCP_NO_WATCH=1.")
-    var noWatch = environment["CODEBASE_MCP_NO_WATCH"] == "1"
+    var noWatch = false
 
     @Flag(help: "Find changes by periodic scans instead of inotify (for file systems that send no events). Env: CODEBASE_MCP_SCAN_CHANGES=1.")
-    var scanChanges = environment["CODEBASE_MCP_SCAN_CHANGES"] == "1"
+    var scanChanges = false
 
     @Option(help: "Milliseconds a repository must be quiet before its changes are indexed. Env: CODEBASE_MCP_WATCH_DEBOUNCE.")
     var watchDebounce: Int = Int(environment["CODEBASE_MCP_WATCH_DEBOUNCE"] ?? "") ?? 50
@@ -111,7 +111,10 @@ struct CodebaseMCP: AsyncParsableCommand {
         configuration.indexer.maxFileBytes = self.maxFileBytes
         configuration.indexer.chunker = ChunkerConfiguration(maxLines: self.chunkLines, maxBytes: self.chunkBytes)
         configuration.indexOnStartup = !self.noStartupIndex
-        configuration.watch.mode = self.noWatch ? .off : self.scanChanges ? .scan : .watch
+        // A flag's default cannot come from the environment (a flag only turns things on), so the variables are read here.
+        let noWatch = self.noWatch || Self.environment["CODEBASE_MCP_NO_WATCH"] == "1"
+        let scanChanges = self.scanChanges || Self.environment["CODEBASE_MCP_SCAN_CHANGES"] == "1"
+        configuration.watch.mode = noWatch ? .off : scanChanges ? .scan : .watch
         configuration.watch.debounce = .milliseconds(self.watchDebounce)
         configuration.watch.scanInterval = .milliseconds(Int64(self.scanInterval * 1000))
         configuration.stdio = self.stdio

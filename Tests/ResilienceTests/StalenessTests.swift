@@ -18,6 +18,33 @@ extension Resilience {
             return try #require(found, "no chunk of \(file) for '\(query)'")
         }
 
+        @Test("editing the referenced code makes the reference stale with no index call: the index follows the file")
+        func staleWithoutIndexCall() async throws {
+            try await Scenario.run("stale without an index call") { scenario, repository in
+                let repository = try #require(repository)
+                let id = try await self.chunk(scenario, "total_with_tax", in: "billing/invoice.py")
+                let created = try await scenario.create(title: "Check tax rounding", references: [id])
+                scenario.expect(created.item?.validReferences == [id], "valid at first", [created])
+                let itemID = try #require(created.item?.id)
+
+                try repository.write(
+                    "billing/invoice.py",
+                    SampleRepository.files["billing/invoice.py"]!.replacingOccurrences(
+                        of: "round(subtotal * (1 + self.tax_rate), 2)",
+                        with: "subtotal + subtotal * self.tax_rate"
+                    )
+                )
+                var read: Reply?
+                let stale = try await eventually(timeout: .seconds(10)) {
+                    read = try await scenario.getItem(itemID)
+                    return read?.item?.staleReferences == [id]
+                }
+                scenario.expect(stale, "stale within the deadline, with no POST /mcp/index", read.map { [$0] } ?? [])
+                scenario.expect(read?.item?.entityReferences == [id], "the id stays in entity_references", read.map { [$0] } ?? [])
+                scenario.expect(read?.item?.warnings.first?.hasPrefix("stale_entity_reference: ") == true, "the warning", read.map { [$0] } ?? [])
+            }
+        }
+
         @Test("editing the referenced code and re-indexing makes the reference stale, with the contract's warning")
         func staleReference() async throws {
             try await Scenario.run("stale reference") { scenario, repository in
