@@ -56,6 +56,12 @@ struct MCPTests {
             let status = try await client.callTool("get_indexing_status", ["job_id": .string(jobID)])
             #expect(status.structured["job_id"] == .string(jobID))
             #expect(status.text.hasPrefix("Index job \(jobID): "))
+            // Without a job id: each repository's index and how it follows the files.
+            let state = try await client.callTool("get_indexing_status", [:])
+            #expect(!state.isError)
+            guard case .array(let repositories)? = state.structured["repositories"] else { throw MCPTestError("no repositories: \(state.structured)") }
+            #expect(repositories.first?["name"] == "sample-repo", "\(state.structured)")
+            #expect(state.text.hasPrefix("sample-repo: "), "\(state.text)")
 
             let waited = try await client.callTool("index_repository", ["wait": true, "repository": "sample-repo"])
             #expect(waited.structured["status"] == "completed")

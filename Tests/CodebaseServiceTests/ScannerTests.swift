@@ -63,6 +63,20 @@ struct ScannerTests {
         let result = try RepositoryScanner(maxFileBytes: 1 << 20).scan(root: directory.path)
         #expect(result.files.map(\.path) == [".gitignore", "keep.log", "lib/.gitignore", "lib/code.swift", "lib/deep/local/b.txt", "main.py"])
         #expect(result.binaryByName == 1)
+
+        // What the watcher's jobs use, one file or one subtree at a time, agrees with the whole scan.
+        let scanner = RepositoryScanner(maxFileBytes: 1 << 20)
+        let indexed = Set(result.files.map(\.path))
+        for path in [
+            ".gitignore", "main.py", "debug.log", "keep.log", "out/result.txt", "lib/.gitignore", "lib/secret.txt", "lib/code.swift",
+            "lib/local/a.txt", "lib/deep/local/b.txt", ".git/config", "node_modules/pkg/index.js", "image.png", "missing.py", "lib/../main.py",
+        ] {
+            #expect((scanner.file(root: directory.path, path: path) != nil) == indexed.contains(path), "\(path)")
+        }
+        #expect(scanner.scan(root: directory.path, under: "lib").files.map(\.path) == ["lib/.gitignore", "lib/code.swift", "lib/deep/local/b.txt"])
+        #expect(scanner.scan(root: directory.path, under: "lib").directories == ["lib", "lib/deep", "lib/deep/local"])
+        #expect(scanner.scan(root: directory.path, under: "out").files.isEmpty, "an ignored directory's subtree is empty")
+        #expect(scanner.scan(root: directory.path, under: "node_modules/pkg").files.isEmpty, "so is a skipped one's")
     }
 
     @Test("files over the size cap are skipped")

@@ -170,6 +170,9 @@ async def check_service(args, check):
             job = await good("index_repository", {"wait": False})
             status = await good("get_indexing_status", {"job_id": job.get("job_id", "")})
             check("get_indexing_status names the job", status.get("job_id") == job.get("job_id"), status)
+            state = await good("get_indexing_status", {})
+            check("get_indexing_status without a job lists the repositories",
+                  isinstance(state.get("repositories"), list) and len(state["repositories"]) > 0, state)
             for name, candidates in (("grep_code", {"pattern": "authenticate", "limit": 3}),
                                      ("find_symbol", {"name": "authenticate_user", "prefix": "authenticate", "limit": 3})):
                 if name in tools:  # only the arguments its schema knows (name or prefix, say)
