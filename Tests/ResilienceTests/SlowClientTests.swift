@@ -54,8 +54,15 @@ extension Resilience {
         func connectionCap(service: String) async throws {
             try await Self.withServer(service, ["--max-connections", "4", "--request-timeout", "30"]) { server in
                 let held = try (0..<4).map { _ in try RawSocket(port: server.port) }
-                // Each has sent a byte, so each counts as open and reading.
-                for socket in held { #expect(socket.send("G")) }
+                // Each has been answered once, so the server has counted each (connections are counted on the event
+                // loop that accepted them, and a fifth could otherwise be counted before the fourth), and each stays
+                // open: keep-alive, then a byte of a next request.
+                for socket in held {
+                    #expect(socket.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+                    let answer = socket.readSome()
+                    #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+                    #expect(socket.send("G"))
+                }
                 let refused = try RawSocket(port: server.port)
                 #expect(refused.send("POST /mcp/search HTTP/1.1\r\nHost: 127.0.0.1\r\n"))
                 let answer = refused.readToEnd()
