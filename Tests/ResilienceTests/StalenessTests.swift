@@ -18,22 +18,26 @@ extension Resilience {
             return try #require(found, "no chunk of \(file) for '\(query)'")
         }
 
+        /// Makes a work item that references the chunk of `total_with_tax`, then rewrites that chunk's line on disk.
+        func referenceThenEdit(_ scenario: Scenario, _ repository: SampleRepository) async throws -> (id: String, created: Reply) {
+            let id = try await self.chunk(scenario, "total_with_tax", in: "billing/invoice.py")
+            let created = try await scenario.create(title: "Check tax rounding", references: [id])
+            scenario.expect(created.item?.validReferences == [id], "valid at first", [created])
+            try repository.write(
+                "billing/invoice.py",
+                SampleRepository.files["billing/invoice.py"]!.replacingOccurrences(
+                    of: "round(subtotal * (1 + self.tax_rate), 2)",
+                    with: "subtotal + subtotal * self.tax_rate"
+                )
+            )
+            return (id, created)
+        }
+
         @Test("editing the referenced code makes the reference stale with no index call: the index follows the file")
         func staleWithoutIndexCall() async throws {
             try await Scenario.run("stale without an index call") { scenario, repository in
-                let repository = try #require(repository)
-                let id = try await self.chunk(scenario, "total_with_tax", in: "billing/invoice.py")
-                let created = try await scenario.create(title: "Check tax rounding", references: [id])
-                scenario.expect(created.item?.validReferences == [id], "valid at first", [created])
+                let (id, created) = try await self.referenceThenEdit(scenario, try #require(repository))
                 let itemID = try #require(created.item?.id)
-
-                try repository.write(
-                    "billing/invoice.py",
-                    SampleRepository.files["billing/invoice.py"]!.replacingOccurrences(
-                        of: "round(subtotal * (1 + self.tax_rate), 2)",
-                        with: "subtotal + subtotal * self.tax_rate"
-                    )
-                )
                 var read: Reply?
                 let stale = try await eventually(timeout: .seconds(10)) {
                     read = try await scenario.getItem(itemID)
@@ -48,19 +52,8 @@ extension Resilience {
         @Test("editing the referenced code and re-indexing makes the reference stale, with the contract's warning")
         func staleReference() async throws {
             try await Scenario.run("stale reference") { scenario, repository in
-                let repository = try #require(repository)
-                let id = try await self.chunk(scenario, "total_with_tax", in: "billing/invoice.py")
-                let created = try await scenario.create(title: "Check tax rounding", references: [id])
-                scenario.expect(created.item?.validReferences == [id], "valid at first", [created])
+                let (id, created) = try await self.referenceThenEdit(scenario, try #require(repository))
                 let itemID = try #require(created.item?.id)
-
-                try repository.write(
-                    "billing/invoice.py",
-                    SampleRepository.files["billing/invoice.py"]!.replacingOccurrences(
-                        of: "round(subtotal * (1 + self.tax_rate), 2)",
-                        with: "subtotal + subtotal * self.tax_rate"
-                    )
-                )
                 let index = try await scenario.reindex()
                 scenario.expect(index.status == 200, "re-index with wait answers 200", [index])
 
