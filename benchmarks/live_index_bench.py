@@ -53,8 +53,8 @@ class Client:
                 if attempt:
                     raise
 
-    def search(self, query, limit=10):
-        status, answer = self.call("POST", "/mcp/search", {"query": query, "limit": limit})
+    def search(self, query, limit=10, **filters):
+        status, answer = self.call("POST", "/mcp/search", dict(query=query, limit=limit, **filters))
         assert status == 200, (query, status, answer)
         return answer
 
@@ -87,11 +87,11 @@ def start(command, logs, name):
 def stop(process):
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def repositories(client):
@@ -125,45 +125,13 @@ def find_chunk(client, repo, path):
     with open(os.path.join(repo, path), encoding="latin-1") as f:
         names = sorted(set(re.findall(r"^\s*(?:def|class)\s+([A-Za-z_]\w{5,})", f.read(), re.M | re.A)), key=len,
                        reverse=True)
-    for name in names[:5]:  # the longest names are the most distinctive
-        for result in client.search(name, limit=50)["results"]:
+    # The longest names are the most distinctive; the folder filter helps where many files share them (encodings/).
+    folder = {"directory": os.path.dirname(path) + "/"} if os.path.dirname(path) else {}
+    for name in names[:5]:
+        for result in client.search(name, limit=50, **folder)["results"]:
             if result["file_path"] == path and name in result["content"]:
                 return result
     return None
-
-
-def edit_samples(client, repo, count, rng, measure, label, prepare):
-    """Edits `count` different files (one chunk line each); `measure(chunk, marker, t0, prepare(chunk))` times each."""
-    files = sorted(os.path.relpath(os.path.join(d, n), repo) for d, _, ns in os.walk(repo) for n in ns
-                   if n.endswith(".py") and 2000 < os.path.getsize(os.path.join(d, n)) < 200_000)
-    rng.shuffle(files)
-    times, failures, skipped = [], [], 0
-    for index, path in enumerate(files):
-        if len(times) + len(failures) >= count:
-            break
-        chunk = find_chunk(client, repo, path)
-        if chunk is None:
-            skipped += 1
-            continue
-        marker = f"zqmarker{index}x{rng.getrandbits(40):010x}"
-        full = os.path.join(repo, path)
-        with open(full, encoding="latin-1", newline="") as f:  # round-trips any bytes and line ends; the marker is ASCII
-            lines = f.read().split("\n")
-        # Appending a comment to the chunk's first line changes that chunk's text, hence its content-addressed id.
-        line = chunk["start_line"] - 1
-        lines[line] = lines[line] + "  # " + marker
-        prepared = prepare(chunk)  # before the clock starts
-        started = time.perf_counter()
-        with open(full, "w", encoding="latin-1", newline="") as f:
-            f.write("\n".join(lines))
-        elapsed = measure(chunk, marker, started, prepared)
-        if elapsed is None:
-            failures.append(path)
-            print(f"  {label}: TIMEOUT after {DEADLINE} s on {path}", file=sys.stderr)
-        else:
-            times.append(elapsed)
-        time.sleep(0.2)  # let the watcher settle so two edits never share one debounce window
-    return times, failures, skipped
 
 
 def poll_until(condition, started, deadline=DEADLINE, interval=POLL):
@@ -178,30 +146,52 @@ def poll_until(condition, started, deadline=DEADLINE, interval=POLL):
 
 
 def part_edits(kind, client, workflow, repo, args, rng):
-    """edit: until the old chunk id is 404 and the marker is found; stale: until a work item calls the old id stale."""
-    def prepare(chunk):  # stale only: a work item referencing the chunk, made before the clock starts
-        if kind != "stale":
-            return None
-        status, item = workflow.call("POST", "/mcp/work_items",
-                                     {"title": "live index bench", "entity_references": [chunk["chunk_id"]]})
-        assert status == 201 and chunk["chunk_id"] in (item.get("valid_references") or []), item
-        return item["id"]
-
-    def measure(chunk, marker, started, item_id):
+    """Edits `--edits` different files, one chunk line each, and times each from the write until, for `edit`, the old
+    chunk id is 404 and a search finds the marker in the file; for `stale`, a work item lists the old id as stale."""
+    files = sorted(os.path.relpath(os.path.join(d, n), repo) for d, _, ns in os.walk(repo) for n in ns
+                   if n.endswith(".py") and 2000 < os.path.getsize(os.path.join(d, n)) < 200_000)
+    rng.shuffle(files)
+    times, failures, skipped = [], [], 0
+    for index, path in enumerate(files):
+        if len(times) + len(failures) >= args.edits:
+            break
+        chunk = find_chunk(client, repo, path)
+        if chunk is None:
+            skipped += 1
+            continue
+        old, marker, full = chunk["chunk_id"], f"zqmarker{index}x{rng.getrandbits(40):010x}", os.path.join(repo, path)
+        with open(full, encoding="latin-1", newline="") as f:  # round-trips any bytes and line ends; the marker is ASCII
+            lines = f.read().split("\n")
+        # Appending a comment to the chunk's first line changes that chunk's text, hence its content-addressed id.
+        lines[chunk["start_line"] - 1] += "  # " + marker
+        if kind == "stale":  # a work item referencing the chunk, made before the clock starts
+            status, item = workflow.call("POST", "/mcp/work_items", {"title": "bench", "entity_references": [old]})
+            assert status == 201 and old in (item.get("valid_references") or []), item
+            item_path = "/mcp/work_items/" + item["id"]
         state = {"gone": False, "found": False}
 
         def condition():
             if kind == "stale":
-                status, item = workflow.call("GET", "/mcp/work_items/" + item_id)
-                return status == 200 and chunk["chunk_id"] in (item.get("stale_references") or [])
+                status, item = workflow.call("GET", item_path)
+                return status == 200 and old in (item.get("stale_references") or [])
             if not state["gone"]:
-                state["gone"] = client.call("GET", "/mcp/chunks/" + chunk["chunk_id"])[0] == 404
+                state["gone"] = client.call("GET", "/mcp/chunks/" + old)[0] == 404
             if not state["found"]:
-                state["found"] = any(r["file_path"] == chunk["file_path"] for r in client.search(marker)["results"])
+                state["found"] = any(r["file_path"] == path for r in client.search(marker)["results"])
             return state["gone"] and state["found"]
-        return poll_until(condition, started)
 
-    times, failures, skipped = edit_samples(client, repo, args.edits, rng, measure, kind, prepare)
+        started = time.perf_counter()
+        with open(full, "w", encoding="latin-1", newline="") as f:
+            f.write("\n".join(lines))
+        elapsed = poll_until(condition, started)
+        if elapsed is None:
+            failures.append(path)
+            print(f"  {kind}: TIMEOUT after {DEADLINE} s on {path}, state {state}", file=sys.stderr)
+        else:
+            times.append(elapsed)
+        # At least 0.2 s so two edits never share a debounce window, plus a random 0 to 2 s: with a fixed gap the edits
+        # lock onto the phase of the --scan-changes timer (each lands just after a scan) and always measure its worst case.
+        time.sleep(0.2 + rng.random() * 2.0)
     goals = {"p50_ms": 300, "p95_ms": 1000} if kind == "edit" else {"p95_ms": 1500}
     result = dict(stats(times), failures=len(failures), failed_files=failures, files_skipped_no_chunk_found=skipped,
                   goals=goals)
@@ -350,22 +340,21 @@ def main():
             client, workflow_client = Client(port), Client(workflow_port)
             started = time.perf_counter()
             repos = wait_indexed(client, probe="OrderedDict")
-            result["repo"] = {"copy_of": os.path.abspath(args.repo), "files": repos[0]["files"],
-                              "chunks": repos[0]["chunks"], "watch": repos[0]["watch"],
-                              "watch_note": repos[0].get("watch_note"),
-                              "start_up_index_wait_seconds": round(time.perf_counter() - started, 1)}
-            result["repo"]["inotify_watches"] = inotify_watches(codebase.pid)
-            runs = {"edit": lambda: part_edits("edit", client, workflow_client, repo, args, rng),
-                    "stale": lambda: part_edits("stale", client, workflow_client, repo, args, rng),
-                    "burst": lambda: part_burst(client, port, repo, args, rng), "idle": lambda: part_idle(args, work)}
-        else:
-            runs = {"idle": lambda: part_idle(args, work)}
+            r = repos[0]
+            result["repo"] = {"copy_of": os.path.abspath(args.repo), "files": r["files"], "chunks": r["chunks"],
+                              "watch": r["watch"], "watch_note": r.get("watch_note"),
+                              "start_up_index_wait_seconds": round(time.perf_counter() - started, 1),
+                              "inotify_watches": inotify_watches(codebase.pid)}
         for name in [p for p in ("edit", "stale", "burst", "idle") if p in parts]:
-            if name == "idle":  # the other servers stop first: they would share the 2 cores with the idle one
-                for process in processes:
-                    stop(process)
             try:
-                result[name] = runs[name]()
+                if name == "idle":
+                    for process in processes:  # the other servers would share the 2 cores with the idle one
+                        stop(process)
+                    result[name] = part_idle(args, work)
+                elif name == "burst":
+                    result[name] = part_burst(client, port, repo, args, rng)
+                else:
+                    result[name] = part_edits(name, client, workflow_client, repo, args, rng)
             except Exception as error:  # one part failing still reports the others
                 result[name] = {"error": repr(error)}
         result["load_average_1m_end"] = os.getloadavg()[0]

@@ -87,12 +87,15 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
         linkedWorkItems: linkedWorkItems,
         jobs: jobs,
         indexStatus: indexStatus,
+        corpus: GrepCorpus(store: store),
+        grepDeadline: configuration.grepDeadline,
         repositories: repositories,
         contextLines: configuration.contextLines
     )
     SearchController(codebase: codebase).addRoutes(to: router)
     ChunkController(codebase: codebase).addRoutes(to: router)
     IndexController(codebase: codebase).addRoutes(to: router)
+    GrepController(codebase: codebase).addRoutes(to: router)
     let mcp = MCPProtocol(tools: CodebaseTools(codebase: codebase), logger: logger)
     MCPController(mcp: mcp).addRoutes(to: router)
 

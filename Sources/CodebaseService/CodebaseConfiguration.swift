@@ -22,6 +22,8 @@ public struct CodebaseConfiguration: Sendable {
     public var indexOnStartup = true
     /// How the index follows the files afterwards (inotify, periodic scans, or not at all).
     public var watch = WatchConfiguration()
+    /// How long a grep may run before it is stopped (422 `pattern_too_costly` when it found fewer lines than asked).
+    public var grepDeadline: Duration = .seconds(2)
     /// Lines of `context_before` and `context_after`.
     public var contextLines = 3
     /// The search-result cache (capacity, time-to-live).

@@ -6,6 +6,8 @@ struct Declaration: Sendable, Hashable {
 
     let name: String
     let kind: Kind
+    /// The keyword that declared it (`class`, `struct`, `impl`, `def`, ...); `nil` when found by its shape alone.
+    var keyword: String?
 }
 
 /// Finds the declaration a line starts, if any, from its language's `DeclarationGrammar`. Heuristic by design: a
@@ -81,7 +83,7 @@ struct DeclarationDetector: Sendable {
                     index = afterWord
                     continue
                 }
-                return self.typeName(bytes, keyword: word, from: afterWord, to: end).map { Declaration(name: $0, kind: .type) }
+                return self.typeName(bytes, keyword: word, from: afterWord, to: end).map { Declaration(name: $0, kind: .type, keyword: word) }
             }
             if self.grammar.functionKeywords.contains(word) {
                 if word == "init" || word == "deinit" || word == "subscript" { return Declaration(name: word, kind: .function) }
@@ -91,7 +93,7 @@ struct DeclarationDetector: Sendable {
                     nameStart = skipSpaces(bytes, skipBalanced(bytes, nameStart, end, open: UInt8(ascii: "("), close: UInt8(ascii: ")")), end)
                 }
                 let name = identifier(bytes, nameStart, end)
-                return name.isEmpty ? nil : Declaration(name: name, kind: .function)
+                return name.isEmpty ? nil : Declaration(name: name, kind: .function, keyword: word)
             }
             if self.grammar.variableKeywords.contains(word) {
                 guard indent == 0 else { return nil }

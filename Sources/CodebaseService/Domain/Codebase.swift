@@ -14,6 +14,9 @@ struct Codebase: Sendable {
     let linkedWorkItems: LinkedWorkItemsProvider
     let jobs: IndexJobQueue
     let indexStatus: IndexStatus
+    let corpus: GrepCorpus
+    /// How long a grep may run before it is stopped.
+    let grepDeadline: Duration
     let repositories: [ConfiguredRepository]
     let contextLines: Int
 
@@ -163,7 +166,7 @@ struct Codebase: Sendable {
     }
 
     /// The configured repository named `repository`, by name or by its directory path.
-    private func resolve(_ repository: String) throws(CodebaseError) -> String {
+    func resolve(_ repository: String) throws(CodebaseError) -> String {
         if let match = self.repositories.first(where: { $0.name == repository }) { return match.name }
         let trimmed = repository.count > 1 && repository.hasSuffix("/") ? String(repository.dropLast()) : repository
         let canonical = RepositoryScanner.realPath(trimmed)

@@ -13,6 +13,8 @@ struct CodebaseError: Error, Sendable, Hashable {
         case failed
         /// The index cannot take writes now (disk full, read-only file); search still works.
         case storageUnavailable
+        /// Well-formed, but too costly to run to the end (a grep pattern that did not finish within its deadline).
+        case tooCostly
     }
 
     let kind: Kind
@@ -43,6 +45,15 @@ struct CodebaseError: Error, Sendable, Hashable {
             ErrorCode.jobNotFound,
             "Index job '\(id)' not found. Job ids come from POST /mcp/index; finished jobs are kept for a while only.",
             details: ["job_id": .string(id)]
+        )
+    }
+
+    static func patternTooCostly(after deadline: Duration) -> CodebaseError {
+        CodebaseError(
+            .tooCostly,
+            "pattern_too_costly",
+            "The pattern did not finish within \(Int(deadline.inMilliseconds.rounded())) ms and was stopped. Make it more specific: a longer literal part, fewer nested repetitions, or a narrower file_type, directory or repository.",
+            details: ["field": .string("pattern"), "deadline_ms": .int(Int64(deadline.inMilliseconds.rounded()))]
         )
     }
 

@@ -24,6 +24,7 @@ struct APIError: Error, HTTPResponseError {
         case .invalidRequest: self.status = .badRequest
         case .notFound: self.status = .notFound
         case .failed: self.status = .internalServerError
+        case .tooCostly: self.status = .unprocessableContent
         case .storageUnavailable:
             self.status = .serviceUnavailable
             self.headers[.retryAfter] = "5"

@@ -160,6 +160,15 @@ extension ChunkLookupRequest: ContractBody {
     static var fieldKinds: [(String, FieldKind)] { [("chunk_ids", .stringArray)] }
 }
 
+extension GrepRequest: ContractBody {
+    static var fieldKinds: [(String, FieldKind)] {
+        [
+            ("pattern", .string), ("regex", .bool), ("case_sensitive", .bool), ("whole_word", .bool), ("file_type", .string),
+            ("directory", .string), ("repository", .string), ("limit", .integer),
+        ]
+    }
+}
+
 extension IndexRequest: ContractBody {
     static var fieldKinds: [(String, FieldKind)] { [("repository", .string), ("force", .bool), ("wait", .bool)] }
 }

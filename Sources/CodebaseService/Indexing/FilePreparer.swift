@@ -21,6 +21,8 @@ struct PreparedFile: Sendable {
     let lineCount: Int
     let pathColumn: String
     let chunks: [PreparedChunk]
+    /// Declarations for `GET /mcp/symbols`, each with the index of its chunk in `chunks`.
+    var symbols: [PreparedSymbol] = []
 }
 
 /// What reading one scanned file gave.
@@ -109,7 +111,9 @@ struct FilePreparer: Sendable {
             size: bytes.count,
             lineCount: source.lineCount,
             pathColumn: SearchDocument.pathColumn(path),
-            chunks: chunks
+            chunks: chunks,
+            symbols: language.family == .text || language.family == .markdown
+                ? [] : SymbolOutline.symbols(lines: lines, declarations: declarations, spans: spans, source: source)
         )
     }
 }

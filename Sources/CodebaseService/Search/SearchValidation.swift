@@ -30,7 +30,7 @@ enum SearchValidation {
     }
 
     /// An extension without its dot (`py`) or a language name (`python`), lowercased.
-    private static func fileType(_ value: String?) throws(CodebaseError) -> String? {
+    static func fileType(_ value: String?) throws(CodebaseError) -> String? {
         guard let value else { return nil }
         if value.hasPrefix(".") {
             throw .invalid(field: "file_type", "'file_type' is an extension without its dot: \"\(value.dropFirst())\", not \"\(value)\".")
@@ -43,7 +43,7 @@ enum SearchValidation {
     }
 
     /// A directory relative to the repository root, as a prefix ending in `/`; `nil` for the root itself.
-    private static func directory(_ value: String?) throws(CodebaseError) -> String? {
+    static func directory(_ value: String?) throws(CodebaseError) -> String? {
         guard let value else { return nil }
         guard !value.isEmpty, value.utf8.count <= 1000, !value.contains("\0"), !value.contains("\\") else {
             throw .invalid(field: "directory", "'directory' must be a path relative to the repository root, such as \"src/\".")
@@ -58,7 +58,7 @@ enum SearchValidation {
     }
 
     /// A repository name as `--repo` gave it (its directory's last component).
-    private static func repository(_ value: String?) throws(CodebaseError) -> String? {
+    static func repository(_ value: String?) throws(CodebaseError) -> String? {
         guard let value else { return nil }
         guard (1...255).contains(value.utf8.count), !value.contains("/"), !value.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
             throw .invalid(field: "repository", "'repository' must be the name of a configured repository, such as \"myproject\".")

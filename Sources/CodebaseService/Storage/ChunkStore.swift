@@ -1,4 +1,5 @@
 import Foundation
+import ServiceClient
 
 /// Where indexed chunks live. The GRDB implementation is the only one in production; the protocol keeps the
 /// indexer and the routes independent of SQL.
@@ -26,6 +27,12 @@ protocol ChunkStore: Sendable {
     func chunk(id: ChunkID, contextLines: Int) async throws -> StoredChunk?
     /// Which of `ids` exist, in one query.
     func existingChunkIDs(_ ids: [ChunkID]) async throws -> Set<ChunkID>
+    /// Declarations matching `query` (`GET /mcp/symbols`).
+    func symbols(_ query: SymbolQuery) async throws -> [SymbolDeclaration]
+    /// Every indexed file with its content hash: what the grep corpus compares with what it holds.
+    func fileDigests() async throws -> [StoredFileDigest]
+    /// The chunks of each file, in line order, with their text.
+    func chunkTexts(fileIDs: [Int64]) async throws -> [Int64: [StoredChunkText]]
     /// Whether the database takes writes now (`ok`, `full`, `read_only`), as the last write found it.
     var storageCondition: StorageCondition.State { get }
     /// The same, probed now while writes have been failing; throws when the database cannot even be read.
@@ -41,6 +48,35 @@ public struct ConfiguredRepository: Sendable, Hashable {
         self.name = name
         self.root = root
     }
+}
+
+/// A `GET /mcp/symbols` query, validated.
+struct SymbolQuery: Sendable, Hashable {
+    var name: String?
+    /// `name` is a prefix.
+    var prefix = false
+    var kind: String?
+    var filePath: String?
+    var repository: String?
+    var fileType: String?
+    var limit = 100
+}
+
+/// An indexed file as the grep corpus sees it.
+struct StoredFileDigest: Sendable, Hashable {
+    let fileID: Int64
+    let repository: String
+    let path: String
+    let language: String
+    let fileExtension: String
+    let contentHash: [UInt8]
+}
+
+/// One chunk's text and position.
+struct StoredChunkText: Sendable, Hashable {
+    let id: ChunkID
+    let startLine: Int
+    let content: String
 }
 
 /// What the index holds of one repository.

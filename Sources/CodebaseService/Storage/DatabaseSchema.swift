@@ -79,6 +79,27 @@ enum DatabaseSchema {
                     """
             )
         }
+        // Declarations for `GET /mcp/symbols`. Files indexed before have none: their hashes are cleared so the next
+        // pass re-reads and re-chunks them (chunk ids do not change; only the symbols are new).
+        migrator.registerMigration("v5 symbols") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE symbols (
+                        id INTEGER PRIMARY KEY,
+                        file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        container TEXT,
+                        start_line INTEGER NOT NULL,
+                        end_line INTEGER NOT NULL,
+                        chunk_id BLOB NOT NULL
+                    );
+                    CREATE INDEX symbols_by_name ON symbols (name);
+                    CREATE INDEX symbols_by_file ON symbols (file_id, start_line);
+                    UPDATE files SET content_hash = x'';
+                    """
+            )
+        }
         return migrator
     }
 }

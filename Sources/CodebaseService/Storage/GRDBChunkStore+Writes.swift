@@ -109,6 +109,15 @@ extension GRDBChunkStore {
             documents.append(PendingDocument(rowID: db.lastInsertedRowID, path: file.pathColumn, chunk: chunk))
             outcome.chunksAdded += 1
         }
+        try db.cachedStatement(sql: "DELETE FROM symbols WHERE file_id = ?").execute(arguments: [fileID])
+        let insertSymbol = try db.cachedStatement(
+            sql: "INSERT INTO symbols (file_id, name, kind, container, start_line, end_line, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        for symbol in file.symbols where file.chunks.indices.contains(symbol.chunkIndex) {
+            try insertSymbol.execute(arguments: [
+                fileID, symbol.name, symbol.kind, symbol.container, symbol.startLine, symbol.endLine, Data(file.chunks[symbol.chunkIndex].id.digest),
+            ])
+        }
     }
 
     private static func removeFile(path: String, repositoryID: Int64, db: Database, outcome: inout IndexBatchOutcome) throws {

@@ -1,0 +1,148 @@
+import ServiceClient
+
+/// A validated `POST /mcp/grep` pattern, ready to run: a literal byte string or a compiled regular expression, and a
+/// literal every match must contain (when one can be told), which rules files out with a plain substring search.
+struct GrepPattern: Sendable {
+    enum Matcher: Sendable {
+        /// Bytes to find; ASCII-lowercased when the search ignores case.
+        case literal([UInt8])
+        case regex(PosixRegex)
+    }
+
+    static let lengths = 1...1000
+
+    let matcher: Matcher
+    let caseSensitive: Bool
+    let wholeWord: Bool
+    /// Bytes every match contains (ASCII-lowercased when the search ignores case); `nil` when none is known.
+    let required: [UInt8]?
+
+    init(pattern: String, regex: Bool, caseSensitive: Bool, wholeWord: Bool) throws(CodebaseError) {
+        guard Self.lengths.contains(pattern.count) else {
+            throw .invalid(field: "pattern", "'pattern' must be 1 to 1000 characters long; it has \(pattern.count).")
+        }
+        guard !pattern.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else {
+            throw .invalid(field: "pattern", "'pattern' must be one line: matches are found line by line (no newline, carriage return or NUL).")
+        }
+        self.caseSensitive = caseSensitive
+        self.wholeWord = wholeWord
+        let fold: ([UInt8]) -> [UInt8] = { caseSensitive ? $0 : $0.map(asciiLowercased) }
+        guard regex else {
+            self.matcher = .literal(fold(Array(pattern.utf8)))
+            self.required = nil
+            return
+        }
+        if let reference = Self.backreference(in: pattern) {
+            throw .invalid(field: "pattern", "'pattern' uses the backreference '\(reference)', which is not supported (it needs a backtracking engine).")
+        }
+        do {
+            self.matcher = .regex(try PosixRegex(pattern, caseSensitive: caseSensitive))
+        } catch {
+            throw .invalid(field: "pattern", "'pattern' is not a valid POSIX extended regular expression: \(error.message).")
+        }
+        self.required = Self.requiredLiteral(of: pattern).map(fold)
+    }
+
+    /// `\1` to `\9` outside a bracket expression.
+    private static func backreference(in pattern: String) -> String? {
+        let bytes = Array(pattern.utf8)
+        var index = 0
+        var inBracket = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inBracket {
+                if byte == UInt8(ascii: "]") { inBracket = false }
+            } else if byte == UInt8(ascii: "[") {
+                inBracket = true
+                // `[]...]` and `[^]...]`: a `]` right after the opening is a member, not the end.
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "^") { index += 1 }
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "]") { index += 1 }
+            } else if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                if (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[index + 1]) {
+                    return "\\" + String(UnicodeScalar(bytes[index + 1]))
+                }
+                index += 1
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The longest run of plain characters (3 bytes or more) that every match of `pattern` contains; `nil` when the
+    /// pattern has an alternation, or no such run. Conservative: a character followed by `?`, `*` or `{` is
+    /// optional and ends the run without being part of it.
+    static func requiredLiteral(of pattern: String) -> [UInt8]? {
+        let bytes = Array(pattern.utf8)
+        guard !bytes.contains(UInt8(ascii: "|")) else { return nil }
+        var best: [UInt8] = []
+        var run: [UInt8] = []
+        // Inside parentheses a run may belong to an optional or repeated group: only runs outside count.
+        var depth = 0
+        var index = 0
+        func endRun() {
+            if run.count > best.count { best = run }
+            run = []
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+            let optionalNext = next == UInt8(ascii: "?") || next == UInt8(ascii: "*") || next == UInt8(ascii: "{")
+            switch byte {
+            case UInt8(ascii: "\\"):
+                // An escaped punctuation character is itself; `\w`, `\b`, `\<` and the like are classes or anchors.
+                guard index + 1 < bytes.count, !isIdentifierByte(next), next != UInt8(ascii: "<"), next != UInt8(ascii: ">"),
+                    next != UInt8(ascii: "`"), next != UInt8(ascii: "'")
+                else {
+                    endRun()
+                    index += 2
+                    continue
+                }
+                let afterNext = index + 2 < bytes.count ? bytes[index + 2] : 0
+                if afterNext == UInt8(ascii: "?") || afterNext == UInt8(ascii: "*") || afterNext == UInt8(ascii: "{") || depth > 0 {
+                    endRun()
+                } else {
+                    run.append(next)
+                }
+                index += 2
+                continue
+            case UInt8(ascii: "["):
+                endRun()
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+                    // `[:alpha:]` inside a bracket expression holds a `]` of its own.
+                    if bytes[index] == UInt8(ascii: "["), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ":") {
+                        index += 2
+                        while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "]")) { index += 1 }
+                        index += 1
+                    }
+                    index += 1
+                }
+                index += 1
+                continue
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "+"),
+                UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+                endRun()
+                if byte == UInt8(ascii: "(") { depth += 1 }
+                if byte == UInt8(ascii: ")") { depth = max(0, depth - 1) }
+                if byte == UInt8(ascii: "{") {
+                    while index < bytes.count, bytes[index] != UInt8(ascii: "}") { index += 1 }
+                }
+            default:
+                if optionalNext || depth > 0 {
+                    endRun()
+                } else {
+                    run.append(byte)
+                }
+            }
+            index += 1
+        }
+        endRun()
+        return best.count >= 3 ? best : nil
+    }
+}
+
+@inline(__always) func asciiLowercased(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+}

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ServiceClient
+
+/// Runs a grep over the corpus: files in repository and path order, lines in order, one result per matching line
+/// (its first match gives the column). Counting goes on past `limit` up to `countCap` lines; the deadline is checked
+/// between chunks, so no pattern holds a worker longer than the deadline and one chunk's match.
+struct GrepScan {
+    /// Matching lines counted at most; beyond, `truncated` is set and `total_count` is a lower bound.
+    static let countCap = 100_000
+    /// Bytes of a line returned at most.
+    static let lineBytes = 500
+
+    let pattern: GrepPattern
+    let filter: SearchFilter
+    let limit: Int
+    let deadline: ContinuousClock.Instant
+
+    struct Outcome {
+        var matches: [GrepMatch] = []
+        var totalCount = 0
+        var truncated = false
+        /// The deadline passed before the scan ended.
+        var timedOut = false
+    }
+
+    func run(_ files: [GrepCorpus.File]) -> Outcome {
+        var outcome = Outcome()
+        for file in files where self.accepts(file.digest) {
+            if let required = self.pattern.required, !Self.contains(file.text, required, caseSensitive: self.pattern.caseSensitive) { continue }
+            file.text.withUnsafeBufferPointer { buffer in
+                self.scan(file, buffer, into: &outcome)
+            }
+            if outcome.timedOut || outcome.totalCount >= Self.countCap {
+                outcome.truncated = true
+                break
+            }
+        }
+        return outcome
+    }
+
+    private func accepts(_ file: StoredFileDigest) -> Bool {
+        if let repository = self.filter.repository, file.repository != repository { return false }
+        if let directory = self.filter.directory, !file.path.hasPrefix(directory) { return false }
+        if let fileType = self.filter.fileType, file.fileExtension != fileType, file.language != fileType { return false }
+        return true
+    }
+
+    private func scan(_ file: GrepCorpus.File, _ text: UnsafeBufferPointer<UInt8>, into outcome: inout Outcome) {
+        for chunk in file.chunkOffsets.indices {
+            if ContinuousClock.now >= self.deadline {
+                outcome.timedOut = true
+                return
+            }
+            let start = file.chunkOffsets[chunk]
+            let end = chunk + 1 < file.chunkOffsets.count ? file.chunkOffsets[chunk + 1] : text.count
+            var line = file.chunkLines[chunk]
+            var counted = start
+            var position = start
+            while position < end, let found = self.find(text, from: position, to: end, lineStart: position) {
+                let lineStart = self.lineStart(text, before: found.lowerBound, floor: start)
+                let lineEnd = self.lineEnd(text, from: found.lowerBound, to: end)
+                line += Self.newlines(text, from: counted, to: lineStart)
+                counted = lineStart
+                outcome.totalCount += 1
+                if outcome.matches.count < self.limit {
+                    let bytes = UnsafeBufferPointer(rebasing: text[lineStart..<min(lineEnd, lineStart + Self.lineBytes)])
+                    outcome.matches.append(
+                        GrepMatch(
+                            filePath: file.digest.path,
+                            repository: file.digest.repository,
+                            line: line,
+                            column: found.lowerBound - lineStart + 1,
+                            text: String(decoding: bytes, as: UTF8.self),
+                            chunkID: file.chunkIDs[chunk].string
+                        )
+                    )
+                }
+                if outcome.totalCount >= Self.countCap { return }
+                position = lineEnd + 1
+            }
+        }
+    }
+
+    /// The first match in `text[from..<to]` that passes the whole-word test.
+    private func find(_ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, lineStart: Int) -> Range<Int>? {
+        var position = from
+        while position < end {
+            let found: Range<Int>?
+            switch self.pattern.matcher {
+            case .literal(let needle):
+                found = Self.find(needle, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive)
+            case .regex(let regex):
+                found = regex.firstMatch(in: text, from: position, to: end, atLineStart: position == lineStart || text[position - 1] == 0x0A)
+            }
+            guard let found else { return nil }
+            guard self.pattern.wholeWord else { return found }
+            let before = found.lowerBound > 0 ? text[found.lowerBound - 1] : 0x20
+            let after = found.upperBound < text.count ? text[found.upperBound] : 0x20
+            if !found.isEmpty, !isIdentifierByte(before), !isIdentifierByte(after) { return found }
+            position = found.lowerBound + 1
+        }
+        return nil
+    }
+
+    private func lineStart(_ text: UnsafeBufferPointer<UInt8>, before offset: Int, floor: Int) -> Int {
+        var index = offset
+        while index > floor, text[index - 1] != 0x0A { index -= 1 }
+        return index
+    }
+
+    private func lineEnd(_ text: UnsafeBufferPointer<UInt8>, from offset: Int, to end: Int) -> Int {
+        guard offset < end, let base = text.baseAddress, let newline = memchr(base + offset, 0x0A, end - offset) else { return end }
+        return base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+    }
+
+    private static func newlines(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        var count = 0
+        for index in from..<max(from, to) where text[index] == 0x0A { count += 1 }
+        return count
+    }
+
+    /// `needle` in `text[from..<to]`: `memmem` when case matters, an ASCII-folding scan when it does not.
+    static func find(_ needle: [UInt8], in text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, caseSensitive: Bool) -> Range<Int>? {
+        guard let base = text.baseAddress, needle.count <= end - from else { return nil }
+        if caseSensitive {
+            // memchr finds the first byte at memory speed; memcmp confirms the rest.
+            return needle.withUnsafeBytes { pattern -> Range<Int>? in
+                var index = from
+                let last = end - needle.count
+                while index <= last {
+                    guard let hit = memchr(base + index, Int32(needle[0]), last - index + 1) else { return nil }
+                    let start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + start, pattern.baseAddress!, needle.count) == 0 { return start..<(start + needle.count) }
+                    index = start + 1
+                }
+                return nil
+            }
+        }
+        let first = needle[0]
+        var index = from
+        let last = end - needle.count
+        while index <= last {
+            if asciiLowercased(text[index]) == first {
+                var offset = 1
+                while offset < needle.count, asciiLowercased(text[index + offset]) == needle[offset] { offset += 1 }
+                if offset == needle.count { return index..<(index + needle.count) }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    static func contains(_ text: [UInt8], _ needle: [UInt8], caseSensitive: Bool) -> Bool {
+        text.withUnsafeBufferPointer { Self.find(needle, in: $0, from: 0, to: $0.count, caseSensitive: caseSensitive) != nil }
+    }
+}

@@ -1,0 +1,97 @@
+/// `POST /mcp/grep` body: an exact string or a regular expression, searched line by line in the indexed text.
+public struct GrepRequest: Codable, Sendable, Hashable {
+    public var pattern: String
+    /// `false` (the default): `pattern` is a literal string; `true`: a POSIX extended regular expression.
+    public var regex: Bool?
+    /// Default `true`.
+    public var caseSensitive: Bool?
+    /// Only matches not preceded or followed by a letter, digit or `_`. Default `false`.
+    public var wholeWord: Bool?
+    public var fileType: String?
+    public var directory: String?
+    public var repository: String?
+    /// 1 to 1000, default 100.
+    public var limit: Int?
+
+    public init(
+        pattern: String,
+        regex: Bool? = nil,
+        caseSensitive: Bool? = nil,
+        wholeWord: Bool? = nil,
+        fileType: String? = nil,
+        directory: String? = nil,
+        repository: String? = nil,
+        limit: Int? = nil
+    ) {
+        self.pattern = pattern
+        self.regex = regex
+        self.caseSensitive = caseSensitive
+        self.wholeWord = wholeWord
+        self.fileType = fileType
+        self.directory = directory
+        self.repository = repository
+        self.limit = limit
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pattern, regex, directory, repository, limit
+        case caseSensitive = "case_sensitive"
+        case wholeWord = "whole_word"
+        case fileType = "file_type"
+    }
+}
+
+/// One matching line.
+public struct GrepMatch: Codable, Sendable, Hashable {
+    public var filePath: String
+    public var repository: String
+    /// 1-based.
+    public var line: Int
+    /// 1-based byte offset of the first match in the line.
+    public var column: Int
+    /// The whole line (at most 500 bytes of it).
+    public var text: String
+    /// The chunk that holds the line: reference it from a work item, or read it with `GET /mcp/chunks/{id}`.
+    public var chunkID: String
+
+    public init(filePath: String, repository: String, line: Int, column: Int, text: String, chunkID: String) {
+        self.filePath = filePath
+        self.repository = repository
+        self.line = line
+        self.column = column
+        self.text = text
+        self.chunkID = chunkID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case repository, line, column, text
+        case filePath = "file_path"
+        case chunkID = "chunk_id"
+    }
+}
+
+/// `POST /mcp/grep` answer.
+public struct GrepResponse: Codable, Sendable, Hashable {
+    /// In repository, file and line order; at most `limit`.
+    public var matches: [GrepMatch]
+    /// Matching lines in all; a lower bound when `truncated`.
+    public var totalCount: Int
+    /// Counting stopped before the end (the count cap or the time budget): `total_count` is a lower bound.
+    public var truncated: Bool
+    public var latencyMS: Double
+    public var warnings: [String]
+
+    public init(matches: [GrepMatch], totalCount: Int, truncated: Bool, latencyMS: Double, warnings: [String] = []) {
+        self.matches = matches
+        self.totalCount = totalCount
+        self.truncated = truncated
+        self.latencyMS = latencyMS
+        self.warnings = warnings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case matches, truncated, warnings
+        case totalCount = "total_count"
+        case latencyMS = "latency_ms"
+    }
+}
