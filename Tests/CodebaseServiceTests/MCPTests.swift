@@ -9,7 +9,7 @@ import Testing
 
 @Suite("codebase-mcp over MCP (Streamable HTTP at /mcp)")
 struct MCPTests {
-    static let toolNames: Set<String> = ["search_code", "get_chunk", "index_repository", "get_indexing_status"]
+    static let toolNames: Set<String> = ["search_code", "get_chunk", "index_repository", "get_indexing_status", "grep_code", "find_symbol"]
 
     @Test("tools/list names the tools of MCP.md, each with typed input and output schemas, in at most 8 KiB")
     func listing() async throws {

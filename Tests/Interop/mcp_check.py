@@ -27,7 +27,7 @@ import jsonschema
 MCP_VERSION = version("mcp")
 MAJOR = int(MCP_VERSION.split(".")[0])
 TOOLS = {
-    "codebase": {"search_code", "get_chunk", "index_repository", "get_indexing_status"},
+    "codebase": {"search_code", "get_chunk", "index_repository", "get_indexing_status", "grep_code", "find_symbol"},
     "workflow": {"create_work_item", "get_work_item", "list_work_items", "update_work_item", "delete_work_item"},
 }
 OPTIONAL_TOOLS = {"codebase": {"grep_code", "find_symbol"}, "workflow": set()}

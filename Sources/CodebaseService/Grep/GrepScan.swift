@@ -94,7 +94,7 @@ struct GrepScan {
             case .literal(let needle):
                 found = Self.find(needle, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive)
             case .regex(let regex):
-                found = regex.firstMatch(in: text, from: position, to: end, atLineStart: position == lineStart || text[position - 1] == 0x0A)
+                found = Self.firstMatchInOneLine(regex, text, from: position, to: end, atLineStart: position == lineStart || text[position - 1] == 0x0A)
             }
             guard let found else { return nil }
             guard self.pattern.wholeWord else { return found }
@@ -102,6 +102,33 @@ struct GrepScan {
             let after = found.upperBound < text.count ? text[found.upperBound] : 0x20
             if !found.isEmpty, !isIdentifierByte(before), !isIdentifierByte(after) { return found }
             position = found.lowerBound + 1
+        }
+        return nil
+    }
+
+    /// The first match that lies within one line. The matcher runs over the whole chunk (one call, not one per line),
+    /// and a bracket expression such as `[[:space:]]` can match a newline; such a match is tried again within the
+    /// line it starts on, and the search goes on from the next line when it does not hold there.
+    private static func firstMatchInOneLine(
+        _ regex: PosixRegex,
+        _ text: UnsafeBufferPointer<UInt8>,
+        from: Int,
+        to end: Int,
+        atLineStart: Bool
+    ) -> Range<Int>? {
+        var position = from
+        var lineStart = atLineStart
+        while position < end, let found = regex.firstMatch(in: text, from: position, to: end, atLineStart: lineStart) {
+            guard let base = text.baseAddress, found.count > 0, memchr(base + found.lowerBound, 0x0A, found.count) != nil else { return found }
+            var start = found.lowerBound
+            while start > position, text[start - 1] != 0x0A { start -= 1 }
+            let startsLine = start > position || lineStart
+            let lineEnd = memchr(base + found.lowerBound, 0x0A, end - found.lowerBound).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
+            if let inLine = regex.firstMatch(in: text, from: found.lowerBound, to: lineEnd, atLineStart: found.lowerBound == start && startsLine) {
+                return inLine
+            }
+            position = lineEnd + 1
+            lineStart = true
         }
         return nil
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ServiceClient
 
 /// The compact text of a codebase tool result, for a model: warnings first, then `path:start-end` and a short snippet.
@@ -33,6 +34,26 @@ enum CodeText {
         }
         if let error = job.errorMessage { line += "; error: \(error)" }
         return line
+    }
+
+    static func render(_ response: GrepResponse) -> String {
+        var lines = response.warnings.map { "warning: \($0)" }
+        lines.append("\(response.matches.count) of \(response.totalCount)\(response.truncated ? "+" : "") matching lines:")
+        for match in response.matches {
+            lines.append("\(match.repository)/\(match.filePath):\(match.line):\(match.column) \(match.chunkID)")
+            lines.append("  \(match.text.trimmingCharacters(in: .whitespaces))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func render(_ response: SymbolsResponse) -> String {
+        var lines = response.warnings.map { "warning: \($0)" }
+        lines.append("\(response.symbols.count) declarations:")
+        for symbol in response.symbols {
+            let name = symbol.container.map { "\($0).\(symbol.name)" } ?? symbol.name
+            lines.append("\(symbol.kind) \(name) \(symbol.repository)/\(symbol.filePath):\(symbol.startLine)-\(symbol.endLine) \(symbol.chunkID)")
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func render(_ status: IndexStatusResponse) -> String {

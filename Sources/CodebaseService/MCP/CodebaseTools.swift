@@ -45,7 +45,7 @@ struct CodebaseTools: Sendable {
             readOnly: true,
             idempotent: true
         ),
-    ]
+    ] + GrepTools.definitions
 
     /// Runs the tool `name`; `nil` when there is no such tool. Domain errors become error results.
     func call(_ name: String, arguments: [String: JSONValue], progress: ToolProgress? = nil) async throws -> ToolResult? {
@@ -84,6 +84,31 @@ struct CodebaseTools: Sendable {
                 }
                 let job = try await self.codebase.job(id: jobID)
                 return ToolResult(structured: try ToolArguments.encode(job), text: CodeText.render(job))
+            case "grep_code":
+                let request = GrepRequest(
+                    pattern: try arguments.refuseUnknown(GrepTools.grepArguments).string("pattern"),
+                    regex: try arguments.optionalBool("regex"),
+                    caseSensitive: try arguments.optionalBool("case_sensitive"),
+                    wholeWord: try arguments.optionalBool("whole_word"),
+                    fileType: try arguments.optionalString("file_type"),
+                    directory: try arguments.optionalString("directory"),
+                    repository: try arguments.optionalString("repository"),
+                    limit: try arguments.optionalInt("limit")
+                )
+                let response = try await self.codebase.grep(request)
+                return ToolResult(structured: try ToolArguments.encode(response), text: CodeText.render(response))
+            case "find_symbol":
+                let request = SymbolsRequest(
+                    name: try arguments.refuseUnknown(GrepTools.symbolArguments).optionalString("name"),
+                    prefix: try arguments.optionalBool("prefix"),
+                    kind: try arguments.optionalString("kind"),
+                    filePath: try arguments.optionalString("file_path"),
+                    repository: try arguments.optionalString("repository"),
+                    fileType: try arguments.optionalString("file_type"),
+                    limit: try arguments.optionalInt("limit")
+                )
+                let response = try await self.codebase.symbols(request)
+                return ToolResult(structured: try ToolArguments.encode(response), text: CodeText.render(response))
             default:
                 return nil
             }

@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import ServiceClient
+import Testing
+
+@testable import CodebaseService
+
+/// `POST /mcp/grep`: exact and regex search over what is indexed, with its error shapes.
+@Suite("Grep")
+struct GrepAPITests {
+    /// A repository written for these tests, indexed, on a fresh database.
+    static func withRepository(
+        _ files: [String: String],
+        grepDeadline: Duration = .seconds(2),
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for (path, text) in files { try directory.write("repo/" + path, text) }
+        var configuration = testConfiguration(directory, repositories: [directory.path("repo")])
+        configuration.watch.mode = .off
+        configuration.grepDeadline = grepDeadline
+        let app = try await buildApplication(configuration)
+        try await app.test(.router) { client in
+            try await client.reindex()
+            try await body(client)
+        }
+    }
+
+    static let files = [
+        "src/session.py": "import os\n\ndef open_session(user):\n    return Session(user)\n\n\nclass Session:\n    def close(self):\n        open_session_count = 0\n",
+        "src/app.py": "from session import open_session\n\nSESSION = open_session('root')  # Open_Session once\nx = a.b*c(d)[e]{f}?+|^$\\\\\n",
+        "lib/util.js": "function openSession() { return open_session(1); }\n",
+        "notes.txt": "open_session( is mentioned in prose too\n",
+    ]
+
+    func grep(_ client: any TestClientProtocol, _ body: String) async throws -> GrepResponse {
+        let response = try await client.send(.post, "/mcp/grep", json: body)
+        #expect(response.status == .ok, "\(response.text)")
+        return try response.decode(GrepResponse.self)
+    }
+
+    @Test("a literal finds every line in file and line order, with line, column, text and a chunk that holds the line")
+    func literal() async throws {
+        try await Self.withRepository(Self.files) { client in
+            let found = try await self.grep(client, #"{"pattern": "open_session("}"#)
+            #expect(found.matches.map { "\($0.filePath):\($0.line):\($0.column)" } == [
+                "lib/util.js:1:33", "notes.txt:1:1", "src/app.py:3:11", "src/session.py:3:5",
+            ])
+            #expect(found.totalCount == 4 && !found.truncated)
+            #expect(found.matches[2].text == "SESSION = open_session('root')  # Open_Session once")
+            for match in found.matches {
+                let chunk = try await client.send(.get, "/mcp/chunks/\(match.chunkID)").decode(ChunkDetail.self)
+                #expect(chunk.filePath == match.filePath && (chunk.startLine...chunk.endLine).contains(match.line))
+                #expect(chunk.content.contains(match.text))
+            }
+            // A pattern full of characters that mean something in a regex is taken literally.
+            let special = try await self.grep(client, #"{"pattern": "a.b*c(d)[e]{f}?+|^$\\\\"}"#)
+            #expect(special.matches.map(\.line) == [4], "\(special)")
+        }
+    }
+
+    @Test("case, whole words, filters and limit")
+    func options() async throws {
+        try await Self.withRepository(Self.files) { client in
+            let anyCase = try await self.grep(client, #"{"pattern": "OPEN_SESSION", "case_sensitive": false, "file_type": "py"}"#)
+            #expect(anyCase.matches.map { "\($0.filePath):\($0.line)" } == ["src/app.py:1", "src/app.py:3", "src/session.py:3", "src/session.py:9"])
+            let exactCase = try await self.grep(client, #"{"pattern": "Open_Session"}"#)
+            #expect(exactCase.matches.map(\.column) == [35])
+            let whole = try await self.grep(client, #"{"pattern": "open_session", "whole_word": true, "directory": "src/"}"#)
+            #expect(whole.matches.map { "\($0.filePath):\($0.line)" } == ["src/app.py:1", "src/app.py:3", "src/session.py:3"])
+            let limited = try await self.grep(client, #"{"pattern": "session", "case_sensitive": false, "limit": 2}"#)
+            #expect(limited.matches.count == 2 && limited.totalCount > 2)
+            let none = try await self.grep(client, #"{"pattern": "open_session", "repository": "repo", "file_type": "rs"}"#)
+            #expect(none.matches.isEmpty && none.totalCount == 0)
+        }
+    }
+
+    @Test("regular expressions: POSIX extended, anchors and classes, case-insensitive too")
+    func regex() async throws {
+        try await Self.withRepository(Self.files) { client in
+            let defs = try await self.grep(client, #"{"pattern": "^[[:space:]]*def [a-z_]+\\(", "regex": true}"#)
+            #expect(defs.matches.map { "\($0.filePath):\($0.line)" } == ["src/session.py:3", "src/session.py:8"])
+            let alternation = try await self.grep(client, #"{"pattern": "class|function", "regex": true}"#)
+            #expect(alternation.matches.map(\.filePath) == ["lib/util.js", "src/session.py"])
+            let folded = try await self.grep(client, #"{"pattern": "SESSION\\(", "regex": true, "case_sensitive": false, "whole_word": false}"#)
+            #expect(folded.totalCount == 5, "\(folded)")
+        }
+    }
+
+    @Test("a bad pattern is 400 naming pattern; a backreference, a newline, an empty pattern too")
+    func badPatterns() async throws {
+        try await Self.withRepository(Self.files) { client in
+            for body in [
+                #"{"pattern": "[a-", "regex": true}"#, #"{"pattern": "(a", "regex": true}"#, #"{"pattern": "(a)\\1", "regex": true}"#,
+                #"{"pattern": "two\nlines"}"#, #"{"pattern": ""}"#, #"{"pattern": 5}"#, #"{}"#,
+            ] {
+                let error = try await client.send(.post, "/mcp/grep", json: body).errorBody(.badRequest)
+                #expect(error.error == "invalid_request" && error.details["field"] == .string("pattern"), "\(body): \(error)")
+            }
+            for (body, field) in [
+                (#"{"pattern": "x", "limit": 0}"#, "limit"), (#"{"pattern": "x", "limit": 1001}"#, "limit"),
+                (#"{"pattern": "x", "file_type": ".py"}"#, "file_type"), (#"{"pattern": "x", "directory": "../etc"}"#, "directory"),
+                (#"{"pattern": "x", "repository": "elsewhere"}"#, "repository"), (#"{"pattern": "x", "regexp": true}"#, "regexp"),
+            ] {
+                let error = try await client.send(.post, "/mcp/grep", json: body).errorBody(.badRequest)
+                #expect(error.details["field"] == .string(field), "\(body): \(error)")
+            }
+        }
+    }
+
+    @Test("a pattern too costly to finish is stopped at the deadline and refused with 422 pattern_too_costly")
+    func pathological() async throws {
+        // Nested repetition over a long line of one letter: each such line costs the C library's matcher tens of
+        // milliseconds, and there are more of them than the deadline allows.
+        var files: [String: String] = [:]
+        for index in 0..<60 { files["gen/f\(index).txt"] = String(repeating: "x", count: 4000) + "\n" }
+        try await Self.withRepository(files, grepDeadline: .milliseconds(300)) { client in
+            let started = ContinuousClock.now
+            let response = try await client.send(.post, "/mcp/grep", json: #"{"pattern": "(x+x+)+y", "regex": true}"#)
+            let took = started.duration(to: .now)
+            let error = try response.errorBody(.unprocessableContent)
+            #expect(error.error == "pattern_too_costly" && error.details["field"] == .string("pattern"), "\(error)")
+            #expect(took < .seconds(5), "stopped near its 300 ms deadline, not left running (took \(took))")
+            // The server is free again at once.
+            let quick = try await self.grep(client, #"{"pattern": "xxx", "limit": 1}"#)
+            #expect(quick.matches.count == 1)
+        }
+    }
+
+    @Test("grep follows the index: an edited file's new text is found once re-indexed")
+    func followsIndex() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("repo/a.py", "first_marker = 1\n")
+        var configuration = testConfiguration(directory, repositories: [directory.path("repo")])
+        configuration.watch.mode = .off
+        let app = try await buildApplication(configuration)
+        try await app.test(.router) { client in
+            try await client.reindex()
+            #expect(try await self.grep(client, #"{"pattern": "first_marker"}"#).totalCount == 1)
+            try directory.write("repo/a.py", "second_marker = 2\n")
+            try await client.reindex()
+            #expect(try await self.grep(client, #"{"pattern": "first_marker"}"#).totalCount == 0)
+            #expect(try await self.grep(client, #"{"pattern": "second_marker"}"#).totalCount == 1)
+        }
+    }
+
+    @Test("the literal a regular expression must contain is found conservatively")
+    func requiredLiteral() {
+        func literal(_ pattern: String) -> String? { GrepPattern.requiredLiteral(of: pattern).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(literal("def +parse_[a-z]+") == "parse_")
+        #expect(literal("open_session\\(") == "open_session(")
+        #expect(literal("colou?r_value") == "r_value")
+        #expect(literal("a|bcdef") == nil)
+        #expect(literal("x(abcdef)?y") == nil)
+        #expect(literal("[[:alpha:]]+_suffix") == "_suffix")
+        #expect(literal("ab{2}cdefg") == "cdefg")
+        #expect(literal("\\bword\\b") == "word")
+    }
+}
