@@ -160,7 +160,7 @@ def part_edits(kind, client, workflow, repo, args, rng):
             skipped += 1
             continue
         old, marker, full = chunk["chunk_id"], f"zqmarker{index}x{rng.getrandbits(40):010x}", os.path.join(repo, path)
-        with open(full, encoding="latin-1", newline="") as f:  # round-trips any bytes and line ends; the marker is ASCII
+        with open(full, encoding="latin-1", newline="") as f:  # keeps any bytes and line ends; the marker is ASCII
             lines = f.read().split("\n")
         # Appending a comment to the chunk's first line changes that chunk's text, hence its content-addressed id.
         lines[chunk["start_line"] - 1] += "  # " + marker
@@ -189,8 +189,8 @@ def part_edits(kind, client, workflow, repo, args, rng):
             print(f"  {kind}: TIMEOUT after {DEADLINE} s on {path}, state {state}", file=sys.stderr)
         else:
             times.append(elapsed)
-        # At least 0.2 s so two edits never share a debounce window, plus a random 0 to 2 s: with a fixed gap the edits
-        # lock onto the phase of the --scan-changes timer (each lands just after a scan) and always measure its worst case.
+        # At least 0.2 s so two edits never share a debounce window, plus a random 0 to 2 s: with a fixed gap the
+        # edits lock onto the phase of the --scan-changes timer (each lands just after a scan), always its worst case.
         time.sleep(0.2 + rng.random() * 2.0)
     goals = {"p50_ms": 300, "p95_ms": 1000} if kind == "edit" else {"p95_ms": 1500}
     result = dict(stats(times), failures=len(failures), failed_files=failures, files_skipped_no_chunk_found=skipped,
@@ -200,49 +200,55 @@ def part_edits(kind, client, workflow, repo, args, rng):
 
 
 def part_burst(client, port, repo, args, rng):
-    tag = f"{rng.getrandbits(40):010x}"
-    shared, folder = f"zqshared{tag}", os.path.join(repo, f"zq_burst_{tag}")
-    samples, stop_stream = [], threading.Event()
+    """`--burst-rounds` bursts of new files, each in a new folder; the searches during all bursts are pooled (one burst
+    lasts well under a second, too few searches for a p95)."""
+    samples, windows, stop_stream = [], [], threading.Event()
 
     def stream():
         # Ordinary searches, one after another with a short gap, on their own keep-alive connection.
-        searcher, queries = Client(port), list(PHRASES)
+        searcher = Client(port)
         while not stop_stream.is_set():
             t0 = time.perf_counter()
-            searcher.search(queries[len(samples) % len(queries)])
+            searcher.search(PHRASES[len(samples) % len(PHRASES)])
             samples.append((t0, (time.perf_counter() - t0) * 1000))
             time.sleep(args.search_gap_ms / 1000)
         searcher.connection.close()
 
     thread = threading.Thread(target=stream, daemon=True)
     thread.start()
-    time.sleep(2)  # a quiet reference period before the burst
-    started = time.perf_counter()
-    os.mkdir(folder)
-    for i in range(args.burst_files):
-        with open(os.path.join(folder, f"mod_{i:03d}.py"), "w") as f:
-            f.write(f'"""Burst file {i}."""\n\n\ndef burst_{i}():\n    return "zqone{i}u{tag} {shared}"\n')
-    written = (time.perf_counter() - started) * 1000
-    counts = []
+    rounds, quiet_from = [], time.perf_counter()
+    time.sleep(2)  # a quiet reference period before the first burst
+    for _ in range(args.burst_rounds):
+        tag = f"{rng.getrandbits(40):010x}"
+        shared, folder = f"zqshared{tag}", os.path.join(repo, f"zq_burst_{tag}")
+        started = time.perf_counter()
+        os.mkdir(folder)
+        for i in range(args.burst_files):
+            with open(os.path.join(folder, f"mod_{i:03d}.py"), "w") as f:
+                f.write(f'"""Burst file {i}."""\n\n\ndef burst_{i}():\n    return "zqone{i}u{tag} {shared}"\n')
+        written = (time.perf_counter() - started) * 1000
+        counts = []
 
-    def all_found():
-        counts.append(client.search(shared, limit=1)["total_count"])
-        return counts[-1] == args.burst_files
-    # Every 20 ms, not 5: on 2 cores a tighter poller would take CPU from the indexer it measures.
-    elapsed = poll_until(all_found, started, args.burst_deadline, 0.02)
-    ended = time.perf_counter()
-    time.sleep(0.5)
+        def all_found():
+            counts.append(client.search(shared, limit=1)["total_count"])
+            return counts[-1] == args.burst_files
+        # Every 20 ms, not 5: on 2 cores a tighter poller would take CPU from the indexer it measures.
+        elapsed = poll_until(all_found, started, args.burst_deadline, 0.02)
+        windows.append((started, time.perf_counter()))
+        rounds.append({"write_ms": round(written, 1), "found_at_end": counts[-1],
+                       "all_searchable_ms": None if elapsed is None else round(elapsed, 1)})
+        time.sleep(2)  # the index settles before the next burst
     stop_stream.set()
     thread.join(timeout=30)
-    during = [ms for t0, ms in samples if started <= t0 <= ended]
-    before = [ms for t0, ms in samples if t0 < started]
-    result = {"files": args.burst_files, "write_ms": round(written, 1),
-              "all_searchable_ms": None if elapsed is None else round(elapsed, 1),
-              "failure": None if elapsed is not None else f"only {counts[-1]} of {args.burst_files} found after "
-                                                          f"{args.burst_deadline} s",
+    during = [ms for t0, ms in samples if any(a <= t0 <= b for a, b in windows)]
+    before = [ms for t0, ms in samples if quiet_from <= t0 < windows[0][0]]
+    worst = max((r["all_searchable_ms"] or float("inf")) for r in rounds)
+    result = {"files": args.burst_files, "rounds": rounds,
+              "all_searchable_ms_worst": worst if worst < float("inf") else None,
+              "failures": sum(1 for r in rounds if r["all_searchable_ms"] is None),
               "search_during_burst": stats(during, 2), "search_before_burst": stats(before, 2),
               "goals": {"all_searchable_ms": 5000, "search_p95_ms": 100}}
-    result["goals_met"] = elapsed is not None and elapsed <= 5000 and bool(during) and percentile(during, 0.95) < 100
+    result["goals_met"] = worst <= 5000 and bool(during) and percentile(during, 0.95) < 100
     return result
 
 
@@ -304,11 +310,12 @@ def main():
     parser.add_argument("--parts", default="edit,stale,burst,idle")
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--burst-files", type=int, default=300)
+    parser.add_argument("--burst-rounds", type=int, default=3)
     parser.add_argument("--burst-deadline", type=float, default=30.0)
     parser.add_argument("--search-gap-ms", type=float, default=10.0, help="pause between two searches in the burst")
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--idle-index-timeout", type=float, default=1800.0)
-    parser.add_argument("--extra-args", default="", help="more codebase-mcp arguments, e.g. --extra-args=--scan-changes")
+    parser.add_argument("--extra-args", default="", help="codebase-mcp arguments, e.g. --extra-args=--scan-changes")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
@@ -362,11 +369,12 @@ def main():
         print(f"load 1m: {result['load_average_1m_start']:.2f} at start, {result['load_average_1m_end']:.2f} at end",
               file=sys.stderr)
         keys = {"edit": "samples failures p50_ms p95_ms goals_met", "stale": "samples failures p50_ms p95_ms goals_met",
-                "burst": "all_searchable_ms search_during_burst failure goals_met",
+                "burst": "all_searchable_ms_worst failures search_during_burst goals_met",
                 "idle": "cpu_percent_of_one_core idle_seconds inotify_watches watch goal_met"}
         for name in parts:  # the short summary: the figures and whether each goal is met
             r = result[name]
-            print(f"{name}: " + ", ".join(f"{k} {r[k]}" for k in (keys[name] + " error").split() if k in r), file=sys.stderr)
+            print(f"{name}: " + ", ".join(f"{k} {r[k]}" for k in (keys[name] + " error").split() if k in r),
+                  file=sys.stderr)
     finally:
         for process in processes:
             stop(process)

@@ -95,6 +95,7 @@ struct GrepAPITests {
             for body in [
                 #"{"pattern": "[a-", "regex": true}"#, #"{"pattern": "(a", "regex": true}"#, #"{"pattern": "(a)\\1", "regex": true}"#,
                 #"{"pattern": "two\nlines"}"#, #"{"pattern": ""}"#, #"{"pattern": 5}"#, #"{}"#,
+                #"{"pattern": "(.{0,60}){20}zq", "regex": true}"#, #"{"pattern": "x{300}", "regex": true}"#,
             ] {
                 let error = try await client.send(.post, "/mcp/grep", json: body).errorBody(.badRequest)
                 #expect(error.error == "invalid_request" && error.details["field"] == .string("pattern"), "\(body): \(error)")
@@ -145,6 +146,15 @@ struct GrepAPITests {
             #expect(try await self.grep(client, #"{"pattern": "first_marker"}"#).totalCount == 0)
             #expect(try await self.grep(client, #"{"pattern": "second_marker"}"#).totalCount == 1)
         }
+    }
+
+    @Test("nested counted repetitions are measured by the product of their bounds")
+    func repetition() {
+        #expect(GrepPattern.repetitionProduct(of: "plain") == 1)
+        #expect(GrepPattern.repetitionProduct(of: "(.{0,60}){20}") == 1200)
+        #expect(GrepPattern.repetitionProduct(of: "((.?){50}){5}z") == 250)
+        #expect(GrepPattern.repetitionProduct(of: "a{3}b{200}") == 200)
+        #expect(GrepPattern.repetitionProduct(of: "[{]{2}\\{x") == 2)
     }
 
     @Test("the literal a regular expression must contain is found conservatively")

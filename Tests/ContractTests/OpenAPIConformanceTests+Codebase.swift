@@ -7,7 +7,7 @@ import Testing
 extension OpenAPIConformanceTests {
     static let codebasePaths: [(template: String, parameters: [String: String])] = [
         ("/mcp/search", [:]), ("/mcp/chunks/lookup", [:]), ("/mcp/chunks/{chunk_id}", ["chunk_id": unknownChunkID]), ("/mcp/index", [:]),
-        ("/mcp/index/jobs/{job_id}", ["job_id": "job_unknown"]), ("/health", [:]), ("/metrics", [:]),
+        ("/mcp/index/jobs/{job_id}", ["job_id": "job_unknown"]), ("/health", [:]), ("/metrics", [:]), ("/mcp/grep", [:]), ("/mcp/symbols", [:]),
     ]
     static let searchForStore = #"{"query": "InventoryStore", "limit": 5, "file_type": "swift", "directory": "swift/"}"#
 
@@ -34,6 +34,8 @@ extension OpenAPIConformanceTests {
             Self.expectInvalid(try await codebase.call(.post, "/mcp/search", json: body), field: field)
         }
         #expect(try await codebase.call(.post, "/mcp/search", rawJSON: Self.body(over: Self.codebaseBodyCap, field: "query")).status == 413)
+
+        try await Self.exerciseGrepAndSymbols(codebase)
 
         let lookup = try await codebase.call(.post, "/mcp/chunks/lookup", json: #"{"chunk_ids": ["\#(chunkID)", "c_bad", "\#(chunkID)"]}"#)
         #expect(lookup.json == .object(["found": .array([.string(chunkID)]), "missing": .array([.string("c_bad")])]), "\(lookup.text)")
@@ -99,6 +101,28 @@ extension OpenAPIConformanceTests {
         let job = try await codebase.call(.get, "/mcp/index/jobs/{job_id}", ["job_id": jobID])
         #expect(job.json?["status"] == .string("failed"))
         #expect(job.json?["error_message"]?.string != nil)
+    }
+
+    /// `POST /mcp/grep` and `GET /mcp/symbols`: every documented status.
+    static func exerciseGrepAndSymbols(_ codebase: OpenAPIClient) async throws {
+        let grep = try await codebase.call(.post, "/mcp/grep", json: #"{"pattern": "actor InventoryStore", "file_type": "swift", "limit": 5}"#)
+        let match = try #require(grep.json?["matches"]?.array?.first, "\(grep.text)")
+        #expect(match["file_path"]?.string?.hasPrefix("swift/") == true, "\(grep.text)")
+        let regex = try await codebase.call(.post, "/mcp/grep", json: #"{"pattern": "^(class|struct) [A-Z]", "regex": true, "case_sensitive": false}"#)
+        #expect(regex.status == 200, "\(regex.text)")
+        for (body, field) in [(#"{"pattern": "[a-", "regex": true}"#, "pattern"), (#"{"pattern": "x", "limit": 0}"#, "limit"), (#"{"pattern": "x", "regexp": true}"#, "regexp")] {
+            Self.expectInvalid(try await codebase.call(.post, "/mcp/grep", json: body), field: field)
+        }
+        #expect(try await codebase.call(.post, "/mcp/grep", rawJSON: Self.body(over: Self.codebaseBodyCap, field: "pattern")).status == 413)
+        let costly = try await codebase.call(.post, "/mcp/grep", json: #"{"pattern": "(x+x+)+y", "regex": true}"#)
+        #expect(costly.status == 422 && costly.json?["error"]?.string == "pattern_too_costly", "\(costly.status) \(costly.text)")
+
+        let symbols = try await codebase.call(.get, "/mcp/symbols", query: "name=InventoryStore")
+        #expect(symbols.json?["symbols"]?.array?.isEmpty == false, "\(symbols.text)")
+        let path = try #require(symbols.json?["symbols"]?.array?.first?["file_path"]?.string)
+        #expect(try await codebase.call(.get, "/mcp/symbols", query: "file_path=\(path)").status == 200)
+        Self.expectInvalid(try await codebase.call(.get, "/mcp/symbols", query: "kind=class"), field: "name")
+        Self.expectInvalid(try await codebase.call(.get, "/mcp/symbols", query: "name=x&limit=0"), field: "limit")
     }
 
     /// codebase-mcp with workflow-mcp refused: linked work items are `null` with a `workflow_unavailable` warning.

@@ -10,6 +10,8 @@ struct GrepPattern: Sendable {
     }
 
     static let lengths = 1...1000
+    /// The largest product of nested `{m,n}` bounds a regex may have: the matcher's work per byte grows with it.
+    static let maxRepetition = 256
 
     let matcher: Matcher
     let caseSensitive: Bool
@@ -35,12 +37,80 @@ struct GrepPattern: Sendable {
         if let reference = Self.backreference(in: pattern) {
             throw .invalid(field: "pattern", "'pattern' uses the backreference '\(reference)', which is not supported (it needs a backtracking engine).")
         }
+        let repetition = Self.repetitionProduct(of: pattern)
+        guard repetition <= Self.maxRepetition else {
+            throw .invalid(
+                field: "pattern",
+                "'pattern' nests counted repetitions ({m,n}) whose bounds multiply to \(repetition); at most \(Self.maxRepetition) are allowed, since each one multiplies the cost of matching every line."
+            )
+        }
         do {
             self.matcher = .regex(try PosixRegex(pattern, caseSensitive: caseSensitive))
         } catch {
             throw .invalid(field: "pattern", "'pattern' is not a valid POSIX extended regular expression: \(error.message).")
         }
         self.required = Self.requiredLiteral(of: pattern).map(fold)
+    }
+
+    /// The largest product of nested interval bounds (`{m}`, `{m,}`, `{m,n}`: the larger bound) in `pattern`, 1 when
+    /// it has none. `(.{0,60}){20}` is 1200.
+    static func repetitionProduct(of pattern: String) -> Int {
+        let bytes = Array(pattern.utf8)
+        // The largest product inside each open group, innermost last.
+        var frames: [Int] = [1]
+        var index = 0
+        func interval(at start: Int) -> (bound: Int, end: Int)? {
+            guard start < bytes.count, bytes[start] == UInt8(ascii: "{"), let close = bytes[start...].firstIndex(of: UInt8(ascii: "}")) else { return nil }
+            let numbers = String(decoding: bytes[(start + 1)..<close], as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
+            let bound = numbers.compactMap { Int($0.trimmingPrefix(" ")) }.max() ?? 1
+            return (max(bound, 1), close + 1)
+        }
+        func record(_ cost: Int) { frames[frames.count - 1] = max(frames[frames.count - 1], min(cost, Int(Int32.max))) }
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"):
+                index += 2
+                if let (bound, end) = interval(at: index) {
+                    record(bound)
+                    index = end
+                }
+            case UInt8(ascii: "["):
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+                    if bytes[index] == UInt8(ascii: "["), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ":") {
+                        while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "]")) { index += 1 }
+                        index += 1
+                    }
+                    index += 1
+                }
+                index += 1
+                if let (bound, end) = interval(at: index) {
+                    record(bound)
+                    index = end
+                }
+            case UInt8(ascii: "("):
+                frames.append(1)
+                index += 1
+            case UInt8(ascii: ")"):
+                let inner = frames.count > 1 ? frames.removeLast() : 1
+                index += 1
+                if let (bound, end) = interval(at: index) {
+                    record(inner * bound)
+                    index = end
+                } else {
+                    record(inner)
+                }
+            default:
+                index += 1
+                if let (bound, end) = interval(at: index) {
+                    record(bound)
+                    index = end
+                }
+            }
+        }
+        return frames.max() ?? 1
     }
 
     /// `\1` to `\9` outside a bracket expression.

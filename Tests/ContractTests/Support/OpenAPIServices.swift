@@ -18,6 +18,10 @@ struct OpenAPIWorkspace: Sendable {
             to: self.url.appendingPathComponent("sample-repo")
         )
         try FileManager.default.createDirectory(atPath: self.vanishingRepository, withIntermediateDirectories: true)
+        // Long lines of one letter, where a nested repetition costs the regex matcher tens of milliseconds each: what
+        // makes the run's costly grep pattern overrun its deadline on any machine.
+        let costly = String(repeating: String(repeating: "x", count: 4000) + "\n", count: 40)
+        try Data(costly.utf8).write(to: self.url.appendingPathComponent("sample-repo/generated-costly.txt"))
     }
 
     /// The copy of the fixture, known to codebase-mcp as `sample-repo`.
@@ -63,6 +67,8 @@ enum OpenAPIServices {
         _ body: @escaping @Sendable (OpenAPIClient) async throws -> Void
     ) async throws {
         var configuration = CodebaseConfiguration(port: 0, databasePath: workspace.path(database), workflowURL: workflowURL)
+        // Far shorter than the costly pattern needs (seconds), far longer than any other grep of the run (milliseconds).
+        configuration.grepDeadline = .milliseconds(300)
         configuration.repositories = repositories
         configuration.indexOnStartup = false
         configuration.logLevel = .critical
