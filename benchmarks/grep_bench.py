@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Exact and regex search (POST /mcp/grep) and symbol lookups (GET /mcp/symbols) on the real codebase-mcp binary,
+with ripgrep over the same folder beside it, query by query, in one run.
+
+Usage:
+  python3 benchmarks/grep_bench.py --binary .build-release/release/codebase-mcp --repo /tmp/cbx/pystdlib [--names 60]
+
+Starts codebase-mcp on a fresh database in a temporary folder (no start-up index, no watching), indexes the folder
+with `POST /mcp/index {"wait": true}`, then for each query: one grep over HTTP (one keep-alive connection, limit 100)
+and one `rg` process over the folder (`-F` for literals, its output thrown away), alternating, so both see the same
+machine. The first grep, which builds the in-memory corpus, is timed apart. Prints one JSON object.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+
+REGEXES = [
+    r"def +parse_[a-z_]+", r"class [A-Z][a-z]+Error", r"raise [A-Z][A-Za-z]*Error\(", r"^import (os|sys)$",
+    r"^ *@property", r"self\.[a-z_]+ = None", r"except [A-Za-z]+ as e:", r"[0-9]+\.[0-9]+\.[0-9]+", r"TODO|FIXME|XXX",
+    r"lambda [a-z]+: ",
+]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def summary(values):
+    return {"p50": round(statistics.median(values), 2), "p95": round(percentile(values, 0.95), 2), "n": len(values)}
+
+
+def start(binary, database, repo):
+    process = subprocess.Popen(
+        [binary, "--port", "0", "--database", database, "--repo", repo, "--workflow-url", "http://127.0.0.1:9",
+         "--no-startup-index", "--no-watch", "--log-level", "warning"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    match = re.search(r"listening on http://[\d.]+:(\d+)", process.stdout.readline())
+    if not match:
+        process.kill()
+        raise SystemExit("server did not start")
+    return process, int(match.group(1))
+
+
+def call(connection, method, path, body=None):
+    started = time.perf_counter()
+    connection.request(method, path, body=json.dumps(body) if body is not None else None,
+                       headers={"Content-Type": "application/json"} if body is not None else {})
+    response = connection.getresponse()
+    data = response.read()
+    return response.status, json.loads(data), (time.perf_counter() - started) * 1000
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def names_from(repo, count, seed):
+    """Function and class names declared in the folder's Python files, sampled with a fixed seed."""
+    found = set()
+    for directory, _, files in os.walk(repo):
+        for name in files:
+            if name.endswith(".py"):
+                try:
+                    with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as handle:
+                        found.update(re.findall(r"^(?:def|class) ([A-Za-z_][A-Za-z0-9_]{5,})", handle.read(), re.M))
+                except OSError:
+                    pass
+    names = sorted(found)
+    random.Random(seed).shuffle(names)
+    return names[:count]
+
+
+def rg_time(repo, pattern, literal):
+    arguments = ["rg", "--no-config", "-n", "--no-heading"] + (["-F"] if literal else []) + ["-e", pattern, repo]
+    started = time.perf_counter()
+    completed = subprocess.run(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, completed.stdout.count(b"\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--repo", required=True)
+    parser.add_argument("--names", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if not shutil.which("rg"):
+        raise SystemExit("ripgrep (rg) is needed as the reference: apt-get install ripgrep")
+    scratch = tempfile.mkdtemp(prefix="grep-bench-")
+    process, port = start(args.binary, os.path.join(scratch, "db.sqlite"), args.repo)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        _, job, _ = call(connection, "POST", "/mcp/index", {"wait": True})
+        rss_before = rss_mb(process.pid)
+        status, first, first_ms = call(connection, "POST", "/mcp/grep", {"pattern": "import", "limit": 100})
+        rss_after = rss_mb(process.pid)
+
+        names = names_from(args.repo, args.names, args.seed)
+        queries = [(name, False) for name in names] + [(pattern, True) for pattern in REGEXES]
+        ours = {"literal": [], "regex": []}
+        reference = {"literal": [], "regex": []}
+        ratios = []
+        agree = 0
+        for pattern, is_regex in queries:
+            status, body, ms = call(connection, "POST", "/mcp/grep", {"pattern": pattern, "regex": is_regex, "limit": 100})
+            rg_ms, rg_lines = rg_time(args.repo, pattern, not is_regex)
+            kind = "regex" if is_regex else "literal"
+            ours[kind].append(ms)
+            reference[kind].append(rg_ms)
+            ratios.append(ms / rg_ms if rg_ms else 0)
+            if status == 200 and body["total_count"] == rg_lines:
+                agree += 1
+        symbol_ms = []
+        found = 0
+        for name in names:
+            status, body, ms = call(connection, "GET", f"/mcp/symbols?name={name}&limit=20")
+            symbol_ms.append(ms)
+            found += 1 if status == 200 and body["symbols"] else 0
+        result = {
+            "repo": args.repo,
+            "index_seconds": round(job.get("duration_ms", 0) / 1000, 2),
+            "first_grep_ms": round(first_ms, 1),
+            "rss_mb_before_first_grep": rss_before,
+            "rss_mb_after_first_grep": rss_after,
+            "grep_literal_ms_round_trip": summary(ours["literal"]),
+            "grep_regex_ms_round_trip": summary(ours["regex"]),
+            "rg_literal_ms": summary(reference["literal"]),
+            "rg_regex_ms": summary(reference["regex"]),
+            "ours_over_rg_median_ratio": round(statistics.median(ratios), 3),
+            "total_count_equal_to_rg_lines": f"{agree}/{len(queries)}",
+            "symbols_ms_round_trip": summary(symbol_ms),
+            "symbols_found": f"{found}/{len(names)}",
+            "load_average": os.getloadavg()[0],
+        }
+        print(json.dumps(result, indent=2))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
