@@ -148,6 +148,35 @@ struct GrepAPITests {
         }
     }
 
+    @Test("a scan split over several workers answers exactly what one worker does, in order")
+    func parallelScan() async throws {
+        // 2.4 MB of text in 600 files, so the scan is split; every 7th file holds the needle on two lines.
+        let files = (0..<600).map { index -> GrepCorpus.File in
+            var text = String(repeating: String(repeating: "filler text ", count: 30) + "\n", count: 10)
+            if index % 7 == 0 { text += "a needle here\nand a NEEDLE there\n" }
+            let digest = StoredFileDigest(
+                fileID: Int64(index), repository: "repo", path: String(format: "f%04d.txt", index), language: "text", fileExtension: "txt", contentHash: []
+            )
+            return GrepCorpus.File(digest: digest, text: Array(text.utf8), chunkOffsets: [0], chunkLines: [1], chunkIDs: [ChunkID(digest: Array(repeating: 1, count: 32))])
+        }
+        for (pattern, limit) in [("needle", 1000), ("NEEDLE", 5)] {
+            let scan = GrepScan(
+                pattern: try GrepPattern(pattern: pattern, regex: false, caseSensitive: false, wholeWord: true),
+                filter: SearchFilter(),
+                limit: limit,
+                deadline: .now + .seconds(30)
+            )
+            let one = scan.run(files)
+            let two = await scan.run(files, workers: 2)
+            let three = await scan.run(files, workers: 3)
+            #expect(GrepScan.split(files, into: 3).count == 3)
+            #expect(one.totalCount == 172 && one.matches.count == min(limit, 172))
+            for other in [two, three] {
+                #expect(other.matches == one.matches && other.totalCount == one.totalCount && !other.truncated)
+            }
+        }
+    }
+
     @Test("nested counted repetitions are measured by the product of their bounds")
     func repetition() {
         #expect(GrepPattern.repetitionProduct(of: "plain") == 1)

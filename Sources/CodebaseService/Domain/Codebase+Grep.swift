@@ -1,3 +1,4 @@
+import Foundation
 import ServiceClient
 
 /// What `GET /mcp/symbols` and `find_symbol` ask, before validation.
@@ -42,7 +43,7 @@ extension Codebase {
         if let repository = filter.repository { _ = try self.resolve(repository) }
         let files = try await self.corpus.snapshot()
         let scan = GrepScan(pattern: pattern, filter: filter, limit: limit, deadline: started + self.grepDeadline)
-        let outcome = scan.run(files)
+        let outcome = await scan.run(files, workers: ProcessInfo.processInfo.activeProcessorCount)
         // Stopped before even `limit` lines were found: the answer would be a guess, so the pattern is refused.
         if outcome.timedOut, outcome.matches.count < limit { throw CodebaseError.patternTooCostly(after: self.grepDeadline) }
         let latency = (started.duration(to: .now).inMilliseconds * 100).rounded() / 100

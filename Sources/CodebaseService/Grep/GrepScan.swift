@@ -27,7 +27,53 @@ struct GrepScan {
         var timedOut = false
     }
 
-    func run(_ files: [GrepCorpus.File]) -> Outcome {
+    /// Scans `files` on `workers` tasks, each over a contiguous run of files of about the same size, and joins their
+    /// results in order. Matches after a part that stopped at the deadline are dropped, so the answer is always a
+    /// prefix of the full result in file and line order.
+    func run(_ files: [GrepCorpus.File], workers: Int) async -> Outcome {
+        let parts = Self.split(files, into: max(1, workers))
+        guard parts.count > 1 else { return self.run(files) }
+        let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
+            for (index, part) in parts.enumerated() {
+                group.addTask { (index, self.run(part)) }
+            }
+            var outcomes: [Outcome] = Array(repeating: Outcome(), count: parts.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes
+        }
+        var joined = Outcome()
+        for outcome in outcomes {
+            joined.matches += outcome.matches.prefix(self.limit - joined.matches.count)
+            joined.totalCount += outcome.totalCount
+            joined.truncated = joined.truncated || outcome.truncated
+            if outcome.timedOut {
+                joined.timedOut = true
+                break
+            }
+        }
+        if joined.totalCount >= Self.countCap { joined.truncated = true }
+        return joined
+    }
+
+    /// Contiguous runs of files holding about the same number of bytes each.
+    static func split(_ files: [GrepCorpus.File], into count: Int) -> [ArraySlice<GrepCorpus.File>] {
+        let total = files.reduce(0) { $0 + $1.text.count }
+        guard count > 1, total > 1 << 20 else { return [files[...]] }
+        var parts: [ArraySlice<GrepCorpus.File>] = []
+        var start = 0
+        var bytes = 0
+        for (index, file) in files.enumerated() {
+            bytes += file.text.count
+            if bytes >= total * (parts.count + 1) / count, parts.count < count - 1 {
+                parts.append(files[start...index])
+                start = index + 1
+            }
+        }
+        if start < files.count { parts.append(files[start...]) }
+        return parts
+    }
+
+    func run(_ files: some Collection<GrepCorpus.File>) -> Outcome {
         var outcome = Outcome()
         for file in files where self.accepts(file.digest) {
             if let required = self.pattern.required, !Self.contains(file.text, required, caseSensitive: self.pattern.caseSensitive) { continue }
