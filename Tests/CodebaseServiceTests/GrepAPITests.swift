@@ -82,6 +82,11 @@ struct GrepAPITests {
         try await Self.withRepository(Self.files) { client in
             let defs = try await self.grep(client, #"{"pattern": "^[[:space:]]*def [a-z_]+\\(", "regex": true}"#)
             #expect(defs.matches.map { "\($0.filePath):\($0.line)" } == ["src/session.py:3", "src/session.py:8"])
+            // Anchors at both ends of a line that holds the required literal `def open_`.
+            let anchored = try await self.grep(client, #"{"pattern": "^def open_[a-z]+\\(user\\):$", "regex": true}"#)
+            #expect(anchored.matches.map { "\($0.filePath):\($0.line):\($0.column)" } == ["src/session.py:3:1"], "\(anchored)")
+            let notAtStart = try await self.grep(client, #"{"pattern": "^open_session", "regex": true}"#)
+            #expect(notAtStart.matches.map(\.filePath) == ["notes.txt"], "\(notAtStart)")
             let alternation = try await self.grep(client, #"{"pattern": "class|function", "regex": true}"#)
             #expect(alternation.matches.map(\.filePath) == ["lib/util.js", "src/session.py"])
             let folded = try await self.grep(client, #"{"pattern": "SESSION\\(", "regex": true, "case_sensitive": false, "whole_word": false}"#)

@@ -106,9 +106,26 @@ struct GrepScan {
             var line = file.chunkLines[chunk]
             var counted = start
             var position = start
-            while position < end, let found = self.find(text, from: position, to: end, lineStart: position) {
-                let lineStart = self.lineStart(text, before: found.lowerBound, floor: start)
-                let lineEnd = self.lineEnd(text, from: found.lowerBound, to: end)
+            while position < end {
+                let found: Range<Int>
+                let lineStart: Int
+                let lineEnd: Int
+                if case .regex = self.pattern.matcher, let required = self.pattern.required {
+                    // Only lines holding the literal every match contains are given to the regex matcher.
+                    guard let hit = Self.find(required, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive) else { break }
+                    lineStart = self.lineStart(text, before: hit.lowerBound, floor: start)
+                    lineEnd = self.lineEnd(text, from: hit.lowerBound, to: end)
+                    guard let match = self.find(text, from: lineStart, to: lineEnd, lineStart: lineStart) else {
+                        position = lineEnd + 1
+                        continue
+                    }
+                    found = match
+                } else {
+                    guard let match = self.find(text, from: position, to: end, lineStart: position) else { break }
+                    found = match
+                    lineStart = self.lineStart(text, before: found.lowerBound, floor: start)
+                    lineEnd = self.lineEnd(text, from: found.lowerBound, to: end)
+                }
                 line += Self.newlines(text, from: counted, to: lineStart)
                 counted = lineStart
                 outcome.totalCount += 1
