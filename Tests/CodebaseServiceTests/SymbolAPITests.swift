@@ -156,6 +156,26 @@ struct SymbolAPITests {
         }
     }
 
+    @Test("ranked search for one identifier puts the chunk that declares it first")
+    func declarationFirst() async throws {
+        var files = Self.files
+        // A chunk that only uses the name, many times: bm25 alone would rank it first.
+        files["py/usage.py"] = String(repeating: "x = InventoryStore()  # InventoryStore InventoryStore\n", count: 6)
+        try await GrepAPITests.withRepository(files) { client in
+            for query in ["InventoryStore", "inventorystore"] {
+                let results = try await client.search(query).results
+                #expect(results.first?.filePath == "py/store.py", "\(query): \(results.map(\.filePath))")
+                #expect(results.first?.content.contains("class InventoryStore") == true)
+                #expect(results.first?.similarityScore == 1)
+                #expect(results.contains { $0.filePath == "py/usage.py" })
+                #expect(zip(results, results.dropFirst()).allSatisfy { $0.similarityScore >= $1.similarityScore }, "best first")
+            }
+            // Two words are not one identifier: plain bm25 order.
+            let phrase = try await client.search("InventoryStore usage").results
+            #expect(phrase.first?.filePath != nil)
+        }
+    }
+
     @Test("bad parameters answer 400 naming the parameter")
     func badParameters() async throws {
         try await GrepAPITests.withRepository(Self.files) { client in

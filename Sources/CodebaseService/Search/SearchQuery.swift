@@ -9,6 +9,9 @@ import Foundation
 struct SearchQuery: Sendable, Hashable {
     /// One FTS5 term per distinct word, in the order typed.
     let terms: [String]
+    /// The one word typed, as typed, when the query is a single identifier (`HTTPConnection`, `parse_config`): its
+    /// declarations are ranked first.
+    let identifier: String?
 
     /// At most this many words are used; the rest of a very long query is ignored.
     static let maxTerms = 32
@@ -23,6 +26,8 @@ struct SearchQuery: Sendable, Hashable {
             if terms.count == Self.maxTerms { break }
         }
         self.terms = terms
+        let words = Self.words(in: text)
+        self.identifier = words.count == 1 && words[0].first.map { $0 == "_" || $0.isLetter } == true ? String(words[0]) : nil
     }
 
     var isEmpty: Bool { self.terms.isEmpty }

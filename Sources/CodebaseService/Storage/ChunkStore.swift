@@ -55,6 +55,8 @@ struct SymbolQuery: Sendable, Hashable {
     var name: String?
     /// `name` is a prefix.
     var prefix = false
+    /// `name` matches in any case (ASCII): what ranked search uses, its index being case-blind.
+    var ignoreCase = false
     var kind: String?
     var filePath: String?
     var repository: String?

@@ -100,6 +100,10 @@ enum DatabaseSchema {
                     """
             )
         }
+        // Ranked search looks declarations up by name in any case, as its own index is case-blind.
+        migrator.registerMigration("v6 symbols by name in any case") { db in
+            try db.execute(sql: "CREATE INDEX symbols_by_name_nocase ON symbols (name COLLATE NOCASE)")
+        }
         return migrator
     }
 }

@@ -12,6 +12,9 @@ extension GRDBChunkStore {
                     // The (name) index serves a range; U+10FFFF sorts after every character a name can continue with.
                     conditions.append("s.name >= ? AND s.name < ?")
                     _ = arguments.append(contentsOf: [name, name + "\u{10FFFF}"])
+                } else if query.ignoreCase {
+                    conditions.append("s.name = ? COLLATE NOCASE")
+                    _ = arguments.append(contentsOf: [name])
                 } else {
                     conditions.append("s.name = ?")
                     _ = arguments.append(contentsOf: [name])
