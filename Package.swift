@@ -172,6 +172,8 @@ let package = Package(
             name: "WorkflowServiceTests",
             dependencies: [
                 "WorkflowService",
+                // The private PostgreSQL cluster the store tests run on.
+                "ServiceHarness",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -17,9 +17,9 @@ struct HierarchyTests {
         return ids
     }
 
-    @Test("a hierarchy is at most 5 levels deep on create")
-    func depthOnCreate() async throws {
-        try await withWorkflow { client in
+    @Test("a hierarchy is at most 5 levels deep on create", arguments: StoreKind.allCases)
+    func depthOnCreate(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let ids = try await self.chain(client, depth: 5)
             let response = try await client.send(.post, "/mcp/work_items", json: "{\"title\": \"level 6\", \"parent_id\": \"\(ids[4])\"}")
             #expect(response.status == .badRequest)
@@ -29,9 +29,9 @@ struct HierarchyTests {
         }
     }
 
-    @Test("a deleted parent cannot take children")
-    func deletedParent() async throws {
-        try await withWorkflow { client in
+    @Test("a deleted parent cannot take children", arguments: StoreKind.allCases)
+    func deletedParent(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let parent = try await client.create(#"{"title": "parent"}"#)
             try await client.send(.delete, "/mcp/work_items/\(parent.id)")
             let response = try await client.send(.post, "/mcp/work_items", json: "{\"title\": \"child\", \"parent_id\": \"\(parent.id)\"}")
@@ -39,9 +39,9 @@ struct HierarchyTests {
         }
     }
 
-    @Test("a patch that would make a cycle is refused, the item under itself included")
-    func cycles() async throws {
-        try await withWorkflow { client in
+    @Test("a patch that would make a cycle is refused, the item under itself included", arguments: StoreKind.allCases)
+    func cycles(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let ids = try await self.chain(client, depth: 3)
             for target in [ids[0], ids[2]] {
                 let response = try await client.send(
@@ -58,9 +58,9 @@ struct HierarchyTests {
         }
     }
 
-    @Test("a patch that would make the moved subtree too deep is refused; a legal move and a move to the top succeed")
-    func depthOnMove() async throws {
-        try await withWorkflow { client in
+    @Test("a patch that would make the moved subtree too deep is refused; a legal move and a move to the top succeed", arguments: StoreKind.allCases)
+    func depthOnMove(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let tall = try await self.chain(client, depth: 3)
             let other = try await self.chain(client, depth: 3)
             // Moving a 3-level subtree under level 3 would reach level 6.
