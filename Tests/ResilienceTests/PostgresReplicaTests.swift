@@ -2,7 +2,6 @@ import Foundation
 import NIOHTTP1
 import ServiceClient
 import ServiceHarness
-import Synchronization
 import Testing
 
 extension Resilience {
@@ -85,60 +84,60 @@ extension Resilience {
         func postgresRestartDuringBurst() async throws {
             try await ReplicaSet.run("PostgreSQL restarted", replicas: 1) { replicas in
                 let workflow = replicas.workflow[0].url
-                let acknowledged = Mutex<[String]>([])
-                let refused = Mutex<[Reply]>([])
-                let unexpected = Mutex<[Reply]>([])
-                let stop = Mutex(false)
+                let acknowledged = Box<[String]>([])
+                let refused = Box<[Reply]>([])
+                let unexpected = Box<[Reply]>([])
+                let stop = Box(false)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for worker in 0..<4 {
                         group.addTask {
                             var index = 0
-                            while !stop.withLock({ $0 }) {
+                            while !stop.value {
                                 index += 1
                                 let reply: Reply
                                 do {
                                     reply = try await HTTP.send(.POST, "\(workflow)/mcp/work_items", json: #"{"title": "burst \#(worker)-\#(index)"}"#, timeout: .seconds(15))
                                 } catch {
-                                    unexpected.withLock { $0.append(Reply(status: 0, body: Data("\(error)".utf8), elapsed: .zero)) }
+                                    unexpected.mutate { $0.append(Reply(status: 0, body: Data("\(error)".utf8), elapsed: .zero)) }
                                     continue
                                 }
                                 if reply.status == 201, let id = reply.item?.id {
-                                    acknowledged.withLock { $0.append(id) }
+                                    acknowledged.mutate { $0.append(id) }
                                 } else if reply.status == 503 {
-                                    refused.withLock { $0.append(reply) }
+                                    refused.mutate { $0.append(reply) }
                                 } else {
-                                    unexpected.withLock { $0.append(reply) }
+                                    unexpected.mutate { $0.append(reply) }
                                 }
                             }
                         }
                     }
                     // Let the burst get going, then crash the database under it.
-                    _ = await eventually(timeout: .seconds(30)) { acknowledged.withLock { $0.count } >= 50 }
+                    _ = await eventually(timeout: .seconds(30)) { acknowledged.value.count >= 50 }
                     try replicas.cluster.stopServer(mode: "immediate")
-                    let refusedWhileDown = await eventually(timeout: .seconds(30)) { refused.withLock { $0.count } >= 4 }
+                    let refusedWhileDown = await eventually(timeout: .seconds(30)) { refused.value.count >= 4 }
                     replicas.expect(refusedWhileDown, "creates are refused with 503 while PostgreSQL is down")
                     let health = try await HTTP.get("\(workflow)/health")
                     replicas.expect(health.status == 503 && health.text.contains("unhealthy"), "/health is 503 unhealthy while PostgreSQL is down", [health])
                     replicas.expect(health.elapsed < .seconds(4), "/health answers within its bound while PostgreSQL is down", [health])
                     try replicas.cluster.startServer()
-                    let countAtRestart = acknowledged.withLock { $0.count }
-                    let recovered = await eventually(timeout: .seconds(60)) { acknowledged.withLock { $0.count } >= countAtRestart + 20 }
+                    let countAtRestart = acknowledged.value.count
+                    let recovered = await eventually(timeout: .seconds(60)) { acknowledged.value.count >= countAtRestart + 20 }
                     replicas.expect(recovered, "creates succeed again after PostgreSQL returns, with no restart of workflow-mcp")
-                    stop.withLock { $0 = true }
+                    stop.mutate { $0 = true }
                     try await group.waitForAll()
                 }
-                let refusals = refused.withLock { $0 }
+                let refusals = refused.value
                 for reply in refusals.prefix(20) {
                     let error = try? reply.decode(ErrorBody.self)
                     replicas.expect(error?.error == "storage_unavailable", "a refusal is storage_unavailable", [reply])
                     replicas.expect(reply.headers.first(name: "Retry-After") != nil, "a refusal carries Retry-After", [reply])
                     replicas.expect(reply.elapsed < .seconds(10), "a refusal comes within the store's time bound", [reply])
                 }
-                let others = unexpected.withLock { $0 }
+                let others = unexpected.value
                 replicas.expect(others.isEmpty, "no create answered anything but 201 or 503 (\(others.count) did)", Array(others.prefix(5)))
                 let health = try await HTTP.get("\(workflow)/health")
                 replicas.expect(health.status == 200, "/health is 200 again", [health])
-                let ids = acknowledged.withLock { $0 }
+                let ids = acknowledged.value
                 var missing: [String] = []
                 for id in ids where try await HTTP.get("\(workflow)/mcp/work_items/\(id)").status != 200 { missing.append(id) }
                 replicas.expect(missing.isEmpty, "every create answered 201 is there after the restart: \(missing.count) of \(ids.count) missing")
