@@ -170,25 +170,47 @@ public final class PostgresCluster: Sendable {
     }
 
     /// Runs a command to its end; as the `postgres` user when this process is root and `asPostgres`.
+    ///
+    /// Spawned with `posix_spawn` and reaped with `waitpid` rather than with Foundation's `Process`, whose
+    /// `waitUntilExit` was seen never to return here (its children left as zombies), hanging the test process.
     @discardableResult
     static func run(_ arguments: [String], asPostgres: Bool) throws -> String {
-        let process = Process()
         let command = asPostgres && self.asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + arguments : arguments
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw Failure(description: "\(command.joined(separator: " ")): \(error)") }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(command.joined(separator: " ")) failed (status \(process.terminationStatus)): \(text)")
+        let outputPath = "/tmp/workflow-pg-command-\(UUID().uuidString).out"
+        defer { unlink(outputPath) }
+        let pid = try self.spawn(command, outputPath: outputPath)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw Failure(description: "\(command.joined(separator: " ")): waitpid failed (errno \(errno))") }
+        }
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // WIFEXITED and WEXITSTATUS, which Swift does not import.
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        guard exited, code == 0 else {
+            throw Failure(description: "\(command.joined(separator: " ")) failed (wait status \(status)): \(text)")
         }
         return text
+    }
+
+    /// Starts `command` with standard input from /dev/null and its output to `outputPath`, closing every other
+    /// descriptor in the child, so a server it starts holds none of this process's sockets or pipes.
+    private static func spawn(_ command: [String], outputPath: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // posix_spawn_file_actions_addclosefrom_np is not imported into Swift: bash (dash cannot name fds above 9) closes descriptors 3 and up
+        // (each listed in /proc/$$/fd) before it execs the command.
+        let closing = ["/bin/bash", "-c", #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@""#, "bash"]
+        let argv: [UnsafeMutablePointer<CChar>?] = (closing + command).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, closing[0], &actions, nil, argv, environ)
+        guard result == 0 else { throw Failure(description: "\(command.joined(separator: " ")): posix_spawn failed (\(result))") }
+        return pid
     }
 
     /// A detached shell that waits for this process to end, then stops the server and removes the folder.
@@ -196,12 +218,8 @@ public final class PostgresCluster: Sendable {
         let pgctl = self.binDirectory.appendingPathComponent("pg_ctl").path
         let stop = (Self.asRoot ? "/usr/sbin/runuser -u postgres -- " : "") + "\(pgctl) -D '\(self.dataDirectory.path)' -m immediate stop"
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(stop) >/dev/null 2>&1; rm -rf '\(self.directory.path)'"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = ["/bin/sh", "-c", script]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try? process.run()
+        // Not waited for: it lives until this process ends; it is in its own session, so a signal to this process's
+        // group (Ctrl-C) does not end it before it has cleaned up.
+        _ = try? Self.spawn(["/usr/bin/setsid", "/bin/sh", "-c", script], outputPath: "/dev/null")
     }
 }
