@@ -75,7 +75,8 @@ extension Resilience {
                 await replicas.workflow[0].kill()
                 for attempt in 0..<20 {
                     let (reply, linked) = try await linkedOnFirstResult()
-                    replicas.expect(reply.status == 200 && linked, "search \(attempt) after the kill still has linked_work_items", [reply])
+                    let warnings = (try? reply.decode(SearchResponse.self).warnings) ?? []
+                    replicas.expect(reply.status == 200 && linked, "search \(attempt) after the kill still has linked_work_items; warnings: \(warnings)")
                 }
             }
         }
