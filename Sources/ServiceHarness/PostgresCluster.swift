@@ -63,7 +63,10 @@ public final class PostgresCluster: Sendable {
     /// Starts the server again (after `stop`), on the same port and data.
     public func startServer() throws {
         try Self.run(
-            [self.binDirectory.appendingPathComponent("pg_ctl").path, "-D", self.dataDirectory.path, "-l", self.logURL.path, "-w", "-t", "60", "start"],
+            [
+                self.binDirectory.appendingPathComponent("pg_ctl").path, "-D", self.dataDirectory.path, "-l", self.logURL.path, "-w", "-t", "60",
+                "start",
+            ],
             asPostgres: true
         )
         self.stopped.withLock { $0 = false }
@@ -72,7 +75,10 @@ public final class PostgresCluster: Sendable {
     /// Stops the server: `immediate` is a crash as far as the database is concerned (no checkpoint; WAL replay at
     /// the next start), `fast` a clean shutdown.
     public func stopServer(mode: String = "fast") throws {
-        try Self.run([self.binDirectory.appendingPathComponent("pg_ctl").path, "-D", self.dataDirectory.path, "-m", mode, "-w", "stop"], asPostgres: true)
+        try Self.run(
+            [self.binDirectory.appendingPathComponent("pg_ctl").path, "-D", self.dataDirectory.path, "-m", mode, "-w", "stop"],
+            asPostgres: true
+        )
     }
 
     /// Stops the server if it runs and removes the folder. Safe to call more than once.

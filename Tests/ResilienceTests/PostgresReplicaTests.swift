@@ -35,7 +35,8 @@ extension Resilience {
                         for index in 0..<8 {
                             let url = replicas.workflow[index % 2].url
                             group.addTask {
-                                try await HTTP.send(.PATCH, "\(url)/mcp/work_items/\(id)", json: #"{"expected_version": 1, "title": "writer \#(index)"}"#)
+                                let body = #"{"expected_version": 1, "title": "writer \#(index)"}"#
+                                return try await HTTP.send(.PATCH, "\(url)/mcp/work_items/\(id)", json: body)
                             }
                         }
                         return try await group.reduce(into: []) { $0.append($1) }
@@ -76,7 +77,10 @@ extension Resilience {
                 for attempt in 0..<20 {
                     let (reply, linked) = try await linkedOnFirstResult()
                     let warnings = (try? reply.decode(SearchResponse.self).warnings) ?? []
-                    replicas.expect(reply.status == 200 && linked, "search \(attempt) after the kill still has linked_work_items; warnings: \(warnings)")
+                    replicas.expect(
+                        reply.status == 200 && linked,
+                        "search \(attempt) after the kill still has linked_work_items; warnings: \(warnings)"
+                    )
                 }
             }
         }
@@ -97,7 +101,8 @@ extension Resilience {
                                 index += 1
                                 let reply: Reply
                                 do {
-                                    reply = try await HTTP.send(.POST, "\(workflow)/mcp/work_items", json: #"{"title": "burst \#(worker)-\#(index)"}"#, timeout: .seconds(15))
+                                    let body = #"{"title": "burst \#(worker)-\#(index)"}"#
+                                    reply = try await HTTP.send(.POST, "\(workflow)/mcp/work_items", json: body, timeout: .seconds(15))
                                 } catch {
                                     unexpected.mutate { $0.append(Reply(status: 0, body: Data("\(error)".utf8), elapsed: .zero)) }
                                     continue
@@ -118,7 +123,11 @@ extension Resilience {
                     let refusedWhileDown = await eventually(timeout: .seconds(30)) { refused.value.count >= 4 }
                     replicas.expect(refusedWhileDown, "creates are refused with 503 while PostgreSQL is down")
                     let health = try await HTTP.get("\(workflow)/health")
-                    replicas.expect(health.status == 503 && health.text.contains("unhealthy"), "/health is 503 unhealthy while PostgreSQL is down", [health])
+                    replicas.expect(
+                        health.status == 503 && health.text.contains("unhealthy"),
+                        "/health is 503 unhealthy while PostgreSQL is down",
+                        [health]
+                    )
                     replicas.expect(health.elapsed < .seconds(4), "/health answers within its bound while PostgreSQL is down", [health])
                     try replicas.cluster.startServer()
                     let countAtRestart = acknowledged.value.count
@@ -216,7 +225,8 @@ struct ReplicaSet: Sendable {
     func expect(_ condition: Bool, _ what: @autoclosure () -> String, _ replies: [Reply] = [], sourceLocation: SourceLocation = #_sourceLocation) {
         guard !condition else { return }
         let logs = self.workflow.map { "--- \($0.spec.name) log (tail) ---\n\($0.logTail(15))" }.joined(separator: "\n")
-        let serverLog = (try? String(contentsOf: self.cluster.logURL, encoding: .utf8))?.split(separator: "\n").suffix(10).joined(separator: "\n") ?? ""
+        let serverText = (try? String(contentsOf: self.cluster.logURL, encoding: .utf8)) ?? ""
+        let serverLog = serverText.split(separator: "\n").suffix(10).joined(separator: "\n")
         Issue.record(
             """
             [\(self.name)] \(what())

@@ -11,7 +11,10 @@ import Testing
 struct MCPTests {
     static let toolNames: Set<String> = ["create_work_item", "get_work_item", "list_work_items", "update_work_item", "delete_work_item"]
 
-    @Test("initialize negotiates a protocol version; server/discover is 'method not found', as a handshake-era server answers", arguments: StoreKind.allCases)
+    @Test(
+        "initialize negotiates a protocol version; server/discover is 'method not found', as a handshake-era server answers",
+        arguments: StoreKind.allCases
+    )
     func handshake(store: StoreKind) async throws {
         try await withWorkflow(store: store) { client in
             let initialize = try await client.mcp(
@@ -78,7 +81,10 @@ struct MCPTests {
         }
     }
 
-    @Test("errors a model can fix are tool errors whose text starts with the API.md code and whose structured content is the error body", arguments: StoreKind.allCases)
+    @Test(
+        "errors a model can fix are tool errors whose text starts with the API.md code and whose structured content is the error body",
+        arguments: StoreKind.allCases
+    )
     func toolErrors(store: StoreKind) async throws {
         try await withWorkflow(store: store) { client in
             let missing = try await client.callTool("get_work_item", ["id": "wi_nope"])
@@ -114,7 +120,10 @@ struct MCPTests {
         }
     }
 
-    @Test("with codebase-mcp unreachable, a tool answers the degraded body: warnings in structured content and first in the text", arguments: StoreKind.allCases)
+    @Test(
+        "with codebase-mcp unreachable, a tool answers the degraded body: warnings in structured content and first in the text",
+        arguments: StoreKind.allCases
+    )
     func degraded(store: StoreKind) async throws {
         try await withWorkflow(store: store) { client in
             let created = try await client.callTool("create_work_item", ["title": "Refs", "entity_references": .array(["c_1", "c_2"])])

@@ -67,8 +67,8 @@ struct PostgresWorkItemStore: WorkItemStore {
         try await self.transaction(writes: true) { connection in
             let now = SQLiteWorkItemStore.now()
             if let idempotencyKey {
-                try await connection.query(PostgresQuery(unsafeSQL: PostgresLocks.idempotencyKeySQL, binds: Self.binds(idempotencyKey)), logger: Self.queryLogger)
-                    .collect()
+                let lock = PostgresQuery(unsafeSQL: PostgresLocks.idempotencyKeySQL, binds: Self.binds(idempotencyKey))
+                try await connection.query(lock, logger: Self.queryLogger).collect()
                 try await connection.query(
                     "DELETE FROM idempotency_key WHERE created_at < \(now.timeIntervalSince1970 - SQLiteWorkItemStore.idempotencyWindow)",
                     logger: Self.queryLogger
@@ -130,7 +130,10 @@ struct PostgresWorkItemStore: WorkItemStore {
             try await PostgresWorkItemRow.replaceReferences(connection, itemID: stored.id, references: stored.entityReferences, replacing: false)
             if let idempotencyKey {
                 try await connection.query(
-                    "INSERT INTO idempotency_key (key, request, work_item_id, created_at) VALUES (\(idempotencyKey), \(canonicalRequest), \(stored.id), \(time))",
+                    """
+                    INSERT INTO idempotency_key (key, request, work_item_id, created_at)
+                    VALUES (\(idempotencyKey), \(canonicalRequest), \(stored.id), \(time))
+                    """,
                     logger: Self.queryLogger
                 ).collect()
             }
@@ -159,7 +162,8 @@ struct PostgresWorkItemStore: WorkItemStore {
             }
             if !query.includeDeleted { conditions.append("deleted_at IS NULL") }
             binds.append(query.limit + 1)
-            let sql = "SELECT \(PostgresWorkItemRow.columns) FROM work_item WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT $\(binds.count)"
+            let filter = conditions.joined(separator: " AND ")
+            let sql = "SELECT \(PostgresWorkItemRow.columns) FROM work_item WHERE \(filter) ORDER BY seq LIMIT $\(binds.count)"
             let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: Self.queryLogger).collect()
             let page = rows.prefix(query.limit)
             var items = try page.map(PostgresWorkItemRow.decode)
@@ -416,7 +420,8 @@ struct PostgresWorkItemStore: WorkItemStore {
         guard parentDepth + height <= maxDepth else {
             throw WorkflowError.invalid(
                 field: "parent_id",
-                "Work items nest at most \(maxDepth) levels deep; under '\(parentID)' (level \(parentDepth)) this item and its \(height - 1) levels below would reach level \(parentDepth + height)."
+                "Work items nest at most \(maxDepth) levels deep; under '\(parentID)' (level \(parentDepth)) this item and its "
+                    + "\(height - 1) levels below would reach level \(parentDepth + height)."
             )
         }
     }
