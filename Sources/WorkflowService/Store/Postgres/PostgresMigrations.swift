@@ -56,34 +56,34 @@ enum PostgresMigrations {
 
     /// Applies every migration not yet recorded in `schema_migration`, each in its own transaction, under the lock.
     static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_lock(\(lockKey.0), \(lockKey.1))", logger: logger).collect()
+        try await connection.run("SELECT pg_advisory_lock(\(lockKey.0), \(lockKey.1))", logger: logger)
         do {
-            try await connection.query(
+            try await connection.run(
                 "CREATE TABLE IF NOT EXISTS schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                 logger: logger
-            ).collect()
+            )
             var applied = Set<String>()
             for try await name in try await connection.query("SELECT name FROM schema_migration", logger: logger).decode(String.self) {
                 applied.insert(name)
             }
             for migration in self.migrations where !applied.contains(migration.name) {
-                try await connection.query("BEGIN", logger: logger).collect()
+                try await connection.run("BEGIN", logger: logger)
                 do {
                     for statement in migration.sql {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
+                        try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    try await connection.query("INSERT INTO schema_migration (name) VALUES (\(migration.name))", logger: logger).collect()
-                    try await connection.query("COMMIT", logger: logger).collect()
+                    try await connection.run("INSERT INTO schema_migration (name) VALUES (\(migration.name))", logger: logger)
+                    try await connection.run("COMMIT", logger: logger)
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger).collect()
+                    try? await connection.run("ROLLBACK", logger: logger)
                     throw error
                 }
                 logger.info("applied PostgreSQL migration '\(migration.name)'")
             }
         } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey.0), \(lockKey.1))", logger: logger).collect()
+            try? await connection.run("SELECT pg_advisory_unlock(\(lockKey.0), \(lockKey.1))", logger: logger)
             throw error
         }
-        try await connection.query("SELECT pg_advisory_unlock(\(lockKey.0), \(lockKey.1))", logger: logger).collect()
+        try await connection.run("SELECT pg_advisory_unlock(\(lockKey.0), \(lockKey.1))", logger: logger)
     }
 }

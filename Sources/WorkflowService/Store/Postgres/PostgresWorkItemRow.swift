@@ -67,16 +67,15 @@ enum PostgresWorkItemRow {
     /// Replaces the references of `itemID` with `references`, in order, in one statement.
     static func replaceReferences(_ connection: PostgresConnection, itemID: String, references: [String], replacing: Bool) async throws {
         if replacing {
-            try await connection.query("DELETE FROM work_item_reference WHERE work_item_id = \(itemID)", logger: PostgresWorkItemStore.queryLogger)
-                .collect()
+            try await connection.run("DELETE FROM work_item_reference WHERE work_item_id = \(itemID)", logger: PostgresWorkItemStore.queryLogger)
         }
         guard !references.isEmpty else { return }
-        try await connection.query(
+        try await connection.run(
             """
             INSERT INTO work_item_reference (work_item_id, position, chunk_id)
             SELECT \(itemID), ordinality - 1, chunk_id FROM unnest(\(references)::text[]) WITH ORDINALITY AS r(chunk_id, ordinality)
             """,
             logger: PostgresWorkItemStore.queryLogger
-        ).collect()
+        )
     }
 }

@@ -68,11 +68,11 @@ struct PostgresWorkItemStore: WorkItemStore {
             let now = SQLiteWorkItemStore.now()
             if let idempotencyKey {
                 let lock = PostgresQuery(unsafeSQL: PostgresLocks.idempotencyKeySQL, binds: Self.binds(idempotencyKey))
-                try await connection.query(lock, logger: Self.queryLogger).collect()
-                try await connection.query(
+                try await connection.run(lock, logger: Self.queryLogger)
+                try await connection.run(
                     "DELETE FROM idempotency_key WHERE created_at < \(now.timeIntervalSince1970 - SQLiteWorkItemStore.idempotencyWindow)",
                     logger: Self.queryLogger
-                ).collect()
+                )
                 let rows = try await connection.query(
                     "SELECT request, work_item_id FROM idempotency_key WHERE key = \(idempotencyKey)",
                     logger: Self.queryLogger
@@ -119,23 +119,23 @@ struct PostgresWorkItemStore: WorkItemStore {
             )
             let metadata = try WorkItemRow.encodeMetadata(stored.metadata)
             let time = now.timeIntervalSince1970
-            try await connection.query(
+            try await connection.run(
                 """
                 INSERT INTO work_item (id, title, description, item_type, status, parent_id, metadata, version, created_at, updated_at)
                 VALUES (\(stored.id), \(stored.title), \(stored.description), \(stored.itemType.rawValue), \(stored.status.rawValue),
                     \(stored.parentID), \(metadata), 1, \(time), \(time))
                 """,
                 logger: Self.queryLogger
-            ).collect()
+            )
             try await PostgresWorkItemRow.replaceReferences(connection, itemID: stored.id, references: stored.entityReferences, replacing: false)
             if let idempotencyKey {
-                try await connection.query(
+                try await connection.run(
                     """
                     INSERT INTO idempotency_key (key, request, work_item_id, created_at)
                     VALUES (\(idempotencyKey), \(canonicalRequest), \(stored.id), \(time))
                     """,
                     logger: Self.queryLogger
-                ).collect()
+                )
             }
             return .created(stored)
         }
@@ -228,10 +228,10 @@ struct PostgresWorkItemStore: WorkItemStore {
             guard let item = try await Self.fetch(connection, id: id, includeDeleted: true, forUpdate: true) else { return false }
             guard item.deletedAt == nil else { return true }
             let now = SQLiteWorkItemStore.now().timeIntervalSince1970
-            try await connection.query(
+            try await connection.run(
                 "UPDATE work_item SET deleted_at = \(now), updated_at = \(now), version = version + 1 WHERE id = \(id)",
                 logger: Self.queryLogger
-            ).collect()
+            )
             return true
         }
     }
@@ -266,7 +266,7 @@ struct PostgresWorkItemStore: WorkItemStore {
 
     func checkHealth() async throws -> StorageCondition.State {
         do {
-            try await withTimeLimit(self.healthTimeLimit) {
+            _ = try await withTimeLimit(self.healthTimeLimit) {
                 try await self.client.query("SELECT 1", logger: Self.queryLogger).collect().count
             }
         } catch {
@@ -276,7 +276,7 @@ struct PostgresWorkItemStore: WorkItemStore {
         // as soon as a write could succeed again.
         if self.storage.current != .ok {
             _ = try? await self.transaction(writes: true) { connection in
-                try await connection.query("SELECT txid_current()", logger: Self.queryLogger).collect().count
+                try await connection.run("SELECT txid_current()")
             }
         }
         return self.storage.current
@@ -311,13 +311,13 @@ struct PostgresWorkItemStore: WorkItemStore {
             while true {
                 do {
                     return try await self.client.withConnection { connection in
-                        try await connection.query("BEGIN", logger: Self.queryLogger).collect()
+                        try await connection.run("BEGIN", logger: Self.queryLogger)
                         do {
                             let value = try await body(connection)
-                            try await connection.query("COMMIT", logger: Self.queryLogger).collect()
+                            try await connection.run("COMMIT", logger: Self.queryLogger)
                             return value
                         } catch {
-                            _ = try? await connection.query("ROLLBACK", logger: Self.queryLogger).collect()
+                            try? await connection.run("ROLLBACK")
                             throw error
                         }
                     }
@@ -356,7 +356,7 @@ struct PostgresWorkItemStore: WorkItemStore {
     // MARK: - Inside a transaction
 
     static func lockHierarchy(_ connection: PostgresConnection) async throws {
-        try await connection.query(PostgresQuery(unsafeSQL: PostgresLocks.hierarchySQL), logger: self.queryLogger).collect()
+        try await connection.run(PostgresQuery(unsafeSQL: PostgresLocks.hierarchySQL), logger: self.queryLogger)
     }
 
     static func fetch(_ connection: PostgresConnection, id: String, includeDeleted: Bool, forUpdate: Bool = false) async throws -> StoredWorkItem? {
