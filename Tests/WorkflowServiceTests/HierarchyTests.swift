@@ -79,4 +79,46 @@ struct HierarchyTests {
             #expect(try top.decode(WorkItem.self).parentID == nil)
         }
     }
+
+    @Test("racing moves cannot make a cycle, nor together a hierarchy deeper than 5 that neither makes alone", arguments: StoreKind.allCases)
+    func racingMoves(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
+            for round in 0..<5 {
+                // Each under the other at once: one move wins, the other would close a cycle.
+                let a = try await client.create(#"{"title": "a"}"#).id
+                let b = try await client.create(#"{"title": "b"}"#).id
+                let cycle = try await self.race(client, [(a, b), (b, a)])
+                #expect(cycle.filter { $0 == .ok }.count == 1, "round \(round): \(cycle)")
+                let parentOfA = try await client.item(a).parentID
+                let parentOfB = try await client.item(b).parentID
+                #expect(!(parentOfA == b && parentOfB == a), "round \(round): a cycle")
+
+                // Two 2-level chains under a 3-level one: either move alone reaches level 4, both together level 6.
+                let first = try await self.chain(client, depth: 2)
+                let second = try await self.chain(client, depth: 2)
+                let third = try await self.chain(client, depth: 3)
+                let depth = try await self.race(client, [(first[0], second[1]), (second[0], third[1])])
+                #expect(depth.filter { $0 == .ok }.count == 1, "round \(round): \(depth)")
+                var level = 1
+                var id = first[1]
+                while let parent = try await client.item(id).parentID {
+                    level += 1
+                    id = parent
+                }
+                #expect(level <= 5, "round \(round): the deepest item is at level \(level)")
+            }
+        }
+    }
+
+    /// Sends the moves (item under parent, each at version 1) at once; returns their statuses.
+    func race(_ client: some TestClientProtocol, _ moves: [(String, String)]) async throws -> [HTTPResponse.Status] {
+        try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+            for (item, parent) in moves {
+                group.addTask {
+                    try await client.send(.patch, "/mcp/work_items/\(item)", json: "{\"expected_version\": 1, \"parent_id\": \"\(parent)\"}").status
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
 }
