@@ -18,7 +18,9 @@ struct PostgresStoreTests {
     func concurrentMigrations() async throws {
         let directory = try TemporaryDirectory(store: .postgres)
         defer { directory.remove() }
-        let location = try PostgresLocation(directory.database)
+        // Without `sslmode`: the default (`prefer`) must also reach a server that offers no TLS, as the test cluster.
+        let location = try PostgresLocation(String(directory.database.prefix { $0 != "?" }))
+        #expect(location.sslMode == "prefer")
         let logger = Logger(label: "migrations")
         // What each replica's start-up does first, four at once.
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -27,6 +29,20 @@ struct PostgresStoreTests {
         }
         let applied = try PostgresCluster.shared().psql("SELECT name FROM schema_migration ORDER BY name", database: self.name(directory))
         #expect(applied.split(separator: "\n") == PostgresMigrations.migrations.map { Substring($0.name) })
+    }
+
+    @Test("--database: postgres:// and postgresql:// URLs select PostgreSQL, with their parts; anything else is a SQLite path")
+    func locations() throws {
+        #expect(PostgresLocation.isPostgres("postgres://h/db") && PostgresLocation.isPostgres("POSTGRESQL://h/db"))
+        #expect(!PostgresLocation.isPostgres("data/workflow.sqlite") && !PostgresLocation.isPostgres("postgres.sqlite"))
+        let location = try PostgresLocation("postgresql://me:p%40ss@db.internal:6543/work?sslmode=require")
+        #expect(location.host == "db.internal" && location.port == 6543 && location.username == "me")
+        #expect(location.password == "p@ss" && location.database == "work" && location.sslMode == "require")
+        #expect(location.displayName == "work")
+        #expect(PostgresLocation.redacted("postgres://me:secret@h/db").contains("secret") == false)
+        #expect(throws: ConfigurationError.self) { try PostgresLocation("postgres://h/db?sslmode=sometimes") }
+        #expect(throws: ConfigurationError.self) { try PostgresLocation("postgres:///db") }
+        #expect(databaseName("postgres://me:secret@db.internal/work") == "work")
     }
 
     @Test("a stored value this version does not know is an error (500), never shown as something else")

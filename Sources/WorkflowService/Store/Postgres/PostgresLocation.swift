@@ -10,8 +10,10 @@ struct PostgresLocation: Sendable {
     var username: String
     var password: String?
     var database: String?
-    /// `sslmode=disable` turns TLS off; otherwise TLS is used when the server offers it (libpq's `prefer`).
-    var tlsDisabled: Bool
+    /// libpq's `sslmode`, of which these are understood: `disable`; `prefer` (the default: TLS when the server
+    /// offers it, certificate not checked); `require` (TLS or no connection, certificate not checked); `verify-full`
+    /// (TLS with the certificate checked against the system's roots and the host name).
+    var sslMode: String
 
     /// Whether `location` names a PostgreSQL database rather than a SQLite file.
     static func isPostgres(_ location: String) -> Bool {
@@ -29,8 +31,10 @@ struct PostgresLocation: Sendable {
         self.password = components.password.flatMap { $0.removingPercentEncoding }
         let name = components.path.drop { $0 == "/" }
         self.database = name.isEmpty ? nil : String(name).removingPercentEncoding
-        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value
-        self.tlsDisabled = sslMode == "disable"
+        self.sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        guard ["disable", "prefer", "require", "verify-full"].contains(self.sslMode) else {
+            throw ConfigurationError("--database: sslmode '\(self.sslMode)' is not one of disable, prefer, require, verify-full")
+        }
     }
 
     /// The client configuration with the pool's bounds: `maxConnections` at most, `timeout` to open one.
@@ -41,11 +45,43 @@ struct PostgresLocation: Sendable {
             username: self.username,
             password: self.password,
             database: self.database,
-            tls: self.tlsDisabled ? .disable : .prefer(.makeClientConfiguration())
+            tls: .disable
         )
+        switch self.sslMode {
+        case "prefer": configuration.tls = .prefer(self.tlsConfiguration)
+        case "require", "verify-full": configuration.tls = .require(self.tlsConfiguration)
+        default: break
+        }
         configuration.options.maximumConnections = maxConnections
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = connectTimeout
+        return configuration
+    }
+
+    /// TLS settings for `prefer` and `require`, which (as in libpq) do not check the certificate, and `verify-full`.
+    var tlsConfiguration: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if self.sslMode != "verify-full" { tls.certificateVerification = .none }
+        return tls
+    }
+
+    /// The connection settings of the one connection that applies migrations at start-up.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS =
+            switch self.sslMode {
+            case "prefer": .prefer(try NIOSSLContext(configuration: self.tlsConfiguration))
+            case "require", "verify-full": .require(try NIOSSLContext(configuration: self.tlsConfiguration))
+            default: .disable
+            }
+        var configuration = PostgresConnection.Configuration(
+            host: self.host,
+            port: self.port,
+            username: self.username,
+            password: self.password,
+            database: self.database,
+            tls: tls
+        )
+        configuration.options.connectTimeout = .seconds(5)
         return configuration
     }
 

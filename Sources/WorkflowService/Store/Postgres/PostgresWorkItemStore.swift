@@ -33,15 +33,7 @@ struct PostgresWorkItemStore: WorkItemStore {
     /// Connects once, outside the pool, and applies the migrations; retries for `wait` while the server cannot be
     /// reached (a replica started with its database, as in compose), then gives up with the last error.
     static func migrate(_ location: PostgresLocation, wait: Duration, logger: Logger) async throws {
-        var configuration = PostgresConnection.Configuration(
-            host: location.host,
-            port: location.port,
-            username: location.username,
-            password: location.password,
-            database: location.database,
-            tls: location.tlsDisabled ? .disable : .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        )
-        configuration.options.connectTimeout = .seconds(5)
+        let configuration = try location.connectionConfiguration()
         let deadline = ContinuousClock.now.advanced(by: wait)
         while true {
             do {
