@@ -6,7 +6,8 @@ Starts everything itself from a release build (`swift build -c release --scratch
 PostgreSQL cluster (initdb/pg_ctl as the `postgres` user when run as root; durable settings, fsync on), codebase-mcp
 indexing --repo, and workflow-mcp replicas; stops them all at the end. Standard library only.
 
-    python3 benchmarks/store_bench.py --bin .build-release/release --repo fixtures/sample-repo
+    PY=$(python3 -c 'import os; print(os.path.dirname(os.__file__))')
+    python3 benchmarks/store_bench.py --bin .build-release/release --repo $PY/email --repo $PY/json --repo $PY/http
 """
 import argparse
 import glob
@@ -138,7 +139,7 @@ def creates(urls, concurrency, total):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default=".build-release/release")
-    parser.add_argument("--repo", default="fixtures/sample-repo")
+    parser.add_argument("--repo", action="append", help="repositories codebase-mcp indexes (repeatable); 100 distinct chunks needed")
     parser.add_argument("--creates", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=400)
     args = parser.parse_args()
@@ -148,8 +149,9 @@ def main():
     cluster = Cluster()
     processes = []
     try:
-        codebase, codebase_url = start_server(codebase_bin, ["--database", f"{work}/c.sqlite", "--repo", os.path.abspath(args.repo),
-                                                             "--workflow-url", "http://127.0.0.1:1"], f"{work}/codebase.log")
+        repos = [argument for repo in args.repo or ["fixtures/sample-repo"] for argument in ("--repo", os.path.abspath(repo))]
+        codebase, codebase_url = start_server(codebase_bin, ["--database", f"{work}/c.sqlite", *repos, "--workflow-url", "http://127.0.0.1:1"],
+                                              f"{work}/codebase.log")
         processes.append(codebase)
         deadline = time.time() + 300
         while True:
