@@ -153,6 +153,37 @@ extension Resilience {
                 replicas.expect(missing.isEmpty, "every create answered 201 is there after the restart: \(missing.count) of \(ids.count) missing")
             }
         }
+
+        @Test("PostgreSQL paused (SIGSTOP): /health and writes answer 503 within their bounds instead of hanging; all resumes on SIGCONT")
+        func postgresPaused() async throws {
+            try await ReplicaSet.run("PostgreSQL paused", replicas: 1) { replicas in
+                let workflow = replicas.workflow[0].url
+                let before = try await HTTP.post("\(workflow)/mcp/work_items", #"{"title": "before the pause"}"#)
+                replicas.expect(before.status == 201, "a create before the pause", [before])
+                let pids = replicas.cluster.serverPIDs()
+                try #require(!pids.isEmpty, "the server's processes are found")
+                for pid in pids { kill(pid, SIGSTOP) }
+                defer { for pid in pids { kill(pid, SIGCONT) } }
+
+                let health = try await HTTP.send(.GET, "\(workflow)/health", timeout: .seconds(15))
+                replicas.expect(health.status == 503 && health.text.contains("unhealthy"), "/health is 503 unhealthy while paused", [health])
+                replicas.expect(health.elapsed < .seconds(4), "/health answers within its 2 s bound, not when the server resumes", [health])
+                let create = try await HTTP.send(.POST, "\(workflow)/mcp/work_items", json: #"{"title": "while paused"}"#, timeout: .seconds(15))
+                replicas.expect(create.status == 503, "a create while paused answers 503", [create])
+                replicas.expect((try? create.decode(ErrorBody.self))?.error == "storage_unavailable", "storage_unavailable", [create])
+                replicas.expect(create.elapsed < .seconds(6), "within --database-timeout (3 s), not when the server resumes", [create])
+                let read = try await HTTP.send(.GET, "\(workflow)/mcp/work_items", timeout: .seconds(15))
+                replicas.expect(read.status == 503 && read.elapsed < .seconds(6), "a listing while paused answers 503 in time", [read])
+
+                for pid in pids { kill(pid, SIGCONT) }
+                let recovered = await eventually(timeout: .seconds(30)) {
+                    (try? await HTTP.post("\(workflow)/mcp/work_items", #"{"title": "after the pause"}"#).status) == 201
+                }
+                replicas.expect(recovered, "creates succeed again once the server resumes")
+                let healthAfter = try await HTTP.get("\(workflow)/health")
+                replicas.expect(healthAfter.status == 200, "/health is 200 again", [healthAfter])
+            }
+        }
     }
 }
 
