@@ -9,7 +9,7 @@ import WorkflowService
 struct WorkflowMCP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow-mcp",
-        abstract: "Work items in SQLite, with references to code checked against codebase-mcp."
+        abstract: "Work items in SQLite or PostgreSQL, with references to code checked against codebase-mcp."
     )
 
     private static let environment = ProcessInfo.processInfo.environment
@@ -20,11 +20,17 @@ struct WorkflowMCP: AsyncParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one. Env: WORKFLOW_MCP_PORT.")
     var port: Int = Int(environment["WORKFLOW_MCP_PORT"] ?? "") ?? 8010
 
-    @Option(help: "SQLite database file. Env: WORKFLOW_MCP_DATABASE.")
+    @Option(help: "SQLite database file, or a PostgreSQL URL postgres://user[:password]@host[:port]/database. Env: WORKFLOW_MCP_DATABASE.")
     var database: String = environment["WORKFLOW_MCP_DATABASE"] ?? "data/workflow.sqlite"
 
     @Option(help: "codebase-mcp endpoints, comma-separated, best first. Env: CODEBASE_URL.")
     var codebaseURL: String = environment["CODEBASE_URL"] ?? "http://127.0.0.1:8020"
+
+    @Option(help: "PostgreSQL only: most connections the pool opens. Env: WORKFLOW_MCP_DATABASE_POOL_SIZE.")
+    var databasePoolSize: Int = Int(environment["WORKFLOW_MCP_DATABASE_POOL_SIZE"] ?? "") ?? 16
+
+    @Option(help: "PostgreSQL only: seconds a store operation may take, pool wait included, before 503. Env: WORKFLOW_MCP_DATABASE_TIMEOUT.")
+    var databaseTimeout: Double = Double(environment["WORKFLOW_MCP_DATABASE_TIMEOUT"] ?? "") ?? 5
 
     @Option(help: "SQLite durability: 'normal' survives a killed process, 'full' also power loss. Env: WORKFLOW_MCP_SYNC.")
     var sync: String = environment["WORKFLOW_MCP_SYNC"] ?? "normal"
@@ -66,6 +72,9 @@ struct WorkflowMCP: AsyncParsableCommand {
         guard self.requestTimeout > 0, self.maxConnections >= 1, self.maxBodyMemory >= 1 else {
             throw ValidationError("--request-timeout, --max-connections and --max-body-memory must be positive")
         }
+        guard self.databasePoolSize >= 1, self.databaseTimeout > 0 else {
+            throw ValidationError("--database-pool-size and --database-timeout must be positive")
+        }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard ["normal", "full"].contains(self.sync) else { throw ValidationError("--sync must be 'normal' or 'full'") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("unknown --log-level '\(self.logLevel)'") }
@@ -75,6 +84,8 @@ struct WorkflowMCP: AsyncParsableCommand {
         var configuration = WorkflowConfiguration(host: self.host, port: self.port, databasePath: self.database, codebaseURL: self.codebaseURL)
         configuration.logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
         configuration.synchronousFull = self.sync == "full"
+        configuration.databasePoolSize = self.databasePoolSize
+        configuration.databaseTimeout = .milliseconds(Int64(self.databaseTimeout * 1000))
         configuration.stdio = self.stdio
         configuration.allowedOrigins = self.allowedOrigin
         configuration.allowedHosts = self.allowedHost

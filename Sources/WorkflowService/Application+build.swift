@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import PostgresNIO
 import Prometheus
 import ServiceClient
 import ServiceLifecycle
@@ -17,8 +18,8 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     let access = try accessPolicy(configuration.host, configuration)
     let registry = PrometheusCollectorRegistry()
     let metricsFactory = PrometheusMetricsFactory(registry: registry)
-    let database = try openDatabase(path: configuration.databasePath, synchronousFull: configuration.synchronousFull)
-    let store = try SQLiteWorkItemStore(database: database)
+    var services: [any Service] = []
+    let store = try await openStore(configuration, logger: logger, services: &services)
     let peer = PeerConnection(peerName: "codebase-mcp", configuration: configuration.peer, logger: logger, metricsFactory: metricsFactory)
     let references = ReferenceChecker(client: CodebaseClient(connection: peer, deadlines: configuration.deadlines), logger: logger)
 
@@ -26,7 +27,7 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     router.middlewares.add(RequestMetricsMiddleware(factory: metricsFactory))
     router.middlewares.add(ErrorMiddleware())
     router.middlewares.add(AccessMiddleware(policy: access))
-    HealthController(store: store, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt).addRoutes(to: router)
+    HealthController(store: store, databaseName: databaseName(configuration.databasePath), peer: peer, startedAt: startedAt).addRoutes(to: router)
     MetricsController(registry: registry).addRoutes(to: router)
     let workItems = WorkItems(store: store, references: references)
     WorkItemController(workItems: workItems).addRoutes(to: router)
@@ -34,7 +35,7 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
     let mcp = MCPProtocol(tools: WorkflowTools(workItems: workItems), logger: logger)
     MCPController(mcp: mcp).addRoutes(to: router)
 
-    var services: [any Service] = [peer]
+    services.insert(peer, at: 0)
     if ParentWatchdog.isRequested { services.append(ParentWatchdog(logger: logger)) }
     if configuration.stdio { services.append(StdioService(mcp: mcp, logger: logger)) }
     // With --stdio, standard output carries MCP messages only.
@@ -59,6 +60,34 @@ public func buildApplication(_ configuration: WorkflowConfiguration) async throw
         },
         logger: logger
     )
+}
+
+/// The store `configuration.databasePath` names: PostgreSQL for a `postgres://` or `postgresql://` URL (its
+/// migrations applied, its connection pool added to `services` to run with the server), else the SQLite file.
+func openStore(_ configuration: WorkflowConfiguration, logger: Logger, services: inout [any Service]) async throws -> any WorkItemStore {
+    guard PostgresLocation.isPostgres(configuration.databasePath) else {
+        let database = try openDatabase(path: configuration.databasePath, synchronousFull: configuration.synchronousFull)
+        return try SQLiteWorkItemStore(database: database)
+    }
+    let location = try PostgresLocation(configuration.databasePath)
+    try await PostgresWorkItemStore.migrate(location, wait: configuration.databaseStartupWait, logger: logger)
+    // The pool waits for a connection at most `connectTimeout`; the store bounds every operation by `databaseTimeout`.
+    let client = PostgresClient(
+        configuration: location.clientConfiguration(
+            maxConnections: configuration.databasePoolSize,
+            connectTimeout: min(configuration.databaseTimeout, .seconds(3))
+        ),
+        backgroundLogger: logger
+    )
+    services.append(client)
+    return PostgresWorkItemStore(client: client, timeLimit: configuration.databaseTimeout, logger: logger)
+}
+
+/// What `/health` names the database by: the SQLite file's name, or the PostgreSQL database's name (never the
+/// absolute path, the host or a password: an unauthenticated caller may read it).
+func databaseName(_ location: String) -> String {
+    guard PostgresLocation.isPostgres(location) else { return URL(fileURLWithPath: location).lastPathComponent }
+    return (try? PostgresLocation(location).displayName) ?? "postgres"
 }
 
 /// Opens the SQLite file in WAL mode, creating its directory when missing.

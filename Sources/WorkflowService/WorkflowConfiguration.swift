@@ -6,8 +6,16 @@ public struct WorkflowConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// 0 picks a free port; the bound port is printed as `listening on http://HOST:PORT`.
     public var port: Int = 8010
-    /// The SQLite file; created with its directory when missing.
+    /// The SQLite file, created with its directory when missing; or a PostgreSQL URL
+    /// (`postgres://user[:password]@host[:port]/database`, also `postgresql://`), which selects the PostgreSQL store.
     public var databasePath: String = "workflow.sqlite"
+    /// PostgreSQL only: the most connections the pool opens to the server (`--database-pool-size`).
+    public var databasePoolSize = 16
+    /// PostgreSQL only: the longest a store operation may take, waiting for a pooled connection included; beyond
+    /// it the request is answered 503 `storage_unavailable` (`--database-timeout`).
+    public var databaseTimeout: Duration = .seconds(5)
+    /// PostgreSQL only: how long start-up waits for the server to accept connections before giving up.
+    public var databaseStartupWait: Duration = .seconds(30)
     /// codebase-mcp's endpoints, comma-separated, best first.
     public var codebaseURL: String = "http://127.0.0.1:8020"
     public var logLevel: Logger.Level = .info

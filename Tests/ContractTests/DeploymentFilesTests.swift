@@ -18,10 +18,11 @@ struct DeploymentFilesTests {
 
     @Test("the compose file runs both services, each from its own Dockerfile")
     func bothServices() throws {
-        #expect(Set(self.compose.services.keys) == ["codebase", "workflow"])
+        #expect(Set(self.compose.services.filter { $0.value.profiles.isEmpty }.keys) == ["codebase", "workflow"])
         for (name, service) in self.compose.services {
             let dockerfile = try Dockerfile(contentsOf: DeploymentFiles.url(service.dockerfile))
-            #expect(dockerfile.entrypoint.first == "\(name)-mcp", "\(service.dockerfile) starts \(dockerfile.entrypoint)")
+            let binary = name.split(separator: "-")[0]
+            #expect(dockerfile.entrypoint.first == "\(binary)-mcp", "\(service.dockerfile) starts \(dockerfile.entrypoint)")
             #expect(dockerfile.stages >= 2, "\(service.dockerfile) is not a multi-stage build")
         }
     }
@@ -50,6 +51,31 @@ struct DeploymentFilesTests {
         #expect(parsed.codebaseURL == "http://codebase:\(codebasePort)")
         try self.expectKnownEnvironment(service, help: WorkflowMCP.helpMessage())
         self.expectTokens(service, name: "workflow", allowedHosts: parsed.allowedHost)
+    }
+
+    @Test("the postgres profile runs PostgreSQL and a workflow-mcp whose --database is a URL naming that service")
+    func postgresProfile() throws {
+        let postgres = try #require(self.compose.images["postgres"])
+        #expect(postgres.profiles == ["postgres"] && postgres.image.hasPrefix("postgres:"))
+        #expect(postgres.healthcheck.contains("pg_isready"))
+        let service = try #require(self.compose.services["workflow-pg"])
+        #expect(service.profiles == ["postgres"])
+        #expect(service.entrypoint?.first == "workflow-mcp")
+        let arguments = try DeploymentFiles.commandLine(of: service)
+        // The database comes from WORKFLOW_MCP_DATABASE; a --database flag would win over it.
+        #expect(!arguments.contains("--database"), "\(arguments)")
+        let parsed = try WorkflowMCP.parse(arguments)
+        #expect(parsed.host == "0.0.0.0")
+        #expect(service.ports.contains { $0.hasSuffix(":\(parsed.port)") })
+        #expect(service.healthcheck.contains("http://127.0.0.1:\(parsed.port)/health"))
+        try self.expectKnownEnvironment(service, help: WorkflowMCP.helpMessage())
+        self.expectTokens(service, name: "workflow-pg", allowedHosts: parsed.allowedHost)
+        // The URL, with compose's `${...}` left in the password, names the postgres service and its database.
+        let url = try #require(service.environment["WORKFLOW_MCP_DATABASE"])
+        #expect(url.hasPrefix("postgres://"))
+        let afterAt = try #require(url.split(separator: "@").last)
+        #expect(afterAt.hasPrefix("postgres:5432/\(postgres.environment["POSTGRES_DB"] ?? "?")"), "\(afterAt)")
+        #expect(url.hasPrefix("postgres://\(postgres.environment["POSTGRES_USER"] ?? "?"):"))
     }
 
     @Test("the check can fail: a flag the binary does not know is refused")
@@ -98,9 +124,10 @@ enum DeploymentFiles {
         return root.appendingPathComponent(relativePath)
     }
 
-    /// The Dockerfile's `ENTRYPOINT` arguments after the binary, then the compose `command`.
+    /// The entrypoint's arguments after the binary (compose's `entrypoint` if set, else the Dockerfile's
+    /// `ENTRYPOINT`), then the compose `command`.
     static func commandLine(of service: ComposeFile.Service) throws -> [String] {
-        let dockerfile = try Dockerfile(contentsOf: self.url(service.dockerfile))
-        return Array(dockerfile.entrypoint.dropFirst()) + service.command
+        let entrypoint = try service.entrypoint ?? Dockerfile(contentsOf: self.url(service.dockerfile)).entrypoint
+        return Array(entrypoint.dropFirst()) + service.command
     }
 }

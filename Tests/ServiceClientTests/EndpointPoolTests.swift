@@ -52,6 +52,23 @@ struct EndpointPoolTests {
         }
     }
 
+    @Test("a retry avoids an endpoint that failed earlier in the same call while another admits it, and falls back to it otherwise")
+    func retryAvoidsFailedEndpoint() throws {
+        let pool = self.makePool(PeerEndpoint.parseList("http://a,http://b"))
+        let first = try pool.acquire()
+        #expect(first.endpoint.url == "http://a")
+        pool.release(first, .failure)
+        // a's breaker is still closed (one failure), yet the retry goes to b.
+        #expect(pool.breaker(for: "http://a")?.circuitState == .closed)
+        let retry = try pool.acquire(avoiding: ["http://a"])
+        #expect(retry.endpoint.url == "http://b")
+        pool.release(retry, .success)
+        // With every endpoint avoided, the best one is tried again rather than none.
+        let last = try pool.acquire(avoiding: ["http://a", "http://b"])
+        #expect(last.endpoint.url == "http://a")
+        pool.release(last, .success)
+    }
+
     @Test("among equal priorities the endpoint with the fewest calls in flight wins, ties at random")
     func leastInFlight() throws {
         let pool = self.makePool([.init(url: "http://a", priority: 0), .init(url: "http://b", priority: 0), .init(url: "http://c", priority: 1)])

@@ -140,6 +140,28 @@ struct LoopbackTransportTests {
         try await server.stop()
     }
 
+    @Test("a refused endpoint fails over to the next at once, for a create too, with no retry taken from the budget")
+    func refusedFailsOver() async throws {
+        let closed = try await StubHTTPServer.closedPort()
+        let server = try await StubHTTPServer.start { _ in .respond(status: 201, body: Self.createdItem) }
+        let connection = self.makeConnection("http://127.0.0.1:\(closed),\(server.url)") { $0.retryBudget.minimumRetries = 0 }
+        let client = WorkflowClient(connection: connection)
+        for _ in 0..<3 {
+            // Not idempotent (no key), and no retry allowed: only a fail-over can make this succeed.
+            _ = try await client.createWorkItem(.init(title: "t"))
+        }
+        #expect(server.requestPaths.count == 3)
+        try await connection.shutdown()
+        try await server.stop()
+    }
+
+    static let createdItem = """
+        {"id": "wi_1", "title": "t", "description": "", "item_type": "task", "status": "planned", "parent_id": null,
+         "entity_references": [], "metadata": {}, "version": 1, "created_at": "2026-11-29T00:00:00.000Z",
+         "updated_at": "2026-11-29T00:00:00.000Z", "deleted_at": null, "valid_references": [], "stale_references": [],
+         "unverified_references": [], "references_checked_at": null, "warnings": []}
+        """
+
     @Test("a create without an idempotency key is sent once, even when it fails")
     func createNotRetried() async throws {
         let server = try await StubHTTPServer.start { _ in .respond(status: 503, body: "busy") }

@@ -7,9 +7,9 @@ import Testing
 
 @Suite("workflow-mcp under concurrent writes")
 struct ConcurrencyTests {
-    @Test("8 concurrent patches at one version give one 200 and seven 409s")
-    func racingPatches() async throws {
-        try await withWorkflow { client in
+    @Test("8 concurrent patches at one version give one 200 and seven 409s", arguments: StoreKind.allCases)
+    func racingPatches(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let item = try await client.create(#"{"title": "contended"}"#)
             let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, Int).self) { group in
                 for index in 0..<8 {
@@ -35,9 +35,9 @@ struct ConcurrencyTests {
         }
     }
 
-    @Test("200 concurrent creates all persist")
-    func concurrentCreates() async throws {
-        try await withWorkflow { client in
+    @Test("200 concurrent creates all persist", arguments: StoreKind.allCases)
+    func concurrentCreates(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let ids = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<200 {
                     group.addTask { try await client.create("{\"title\": \"item \(index)\"}").id }

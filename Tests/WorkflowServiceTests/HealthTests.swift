@@ -41,9 +41,9 @@ struct HealthTests {
         }
     }
 
-    @Test("/health refuses query parameters with 400 naming them, and names only the database file, not its path")
-    func healthQueryAndPath() async throws {
-        let directory = try TemporaryDirectory()
+    @Test("/health refuses query parameters with 400 naming them, and names only the database file, not its path", arguments: StoreKind.allCases)
+    func healthQueryAndPath(store: StoreKind) async throws {
+        let directory = try TemporaryDirectory(store: store)
         defer { directory.remove() }
         try await withWorkflow(directory: directory) { client in
             for query in ["verbose=1", "x", "status=healthy&y=2"] {
@@ -55,13 +55,15 @@ struct HealthTests {
                 #expect(error?.details["field"] == field.map { .string($0) }, "\(query)")
             }
             let health = try await client.send(.get, "/health").decode(HealthResponse.self)
-            #expect(health.database.path == "workflow.sqlite")
+            // On PostgreSQL, the database's name: never the host, the port or a password.
+            let name = store == .sqlite ? "workflow.sqlite" : String(URL(string: directory.database)!.lastPathComponent)
+            #expect(health.database.path == name)
         }
     }
 
-    @Test("include_deleted= (empty) is refused like any value other than true or false")
-    func emptyIncludeDeleted() async throws {
-        try await withWorkflow { client in
+    @Test("include_deleted= (empty) is refused like any value other than true or false", arguments: StoreKind.allCases)
+    func emptyIncludeDeleted(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let item = try await client.create(#"{"title": "t"}"#)
             for uri in ["/mcp/work_items?include_deleted=", "/mcp/work_items/\(item.id)?include_deleted=", "/mcp/work_items?include_deleted"] {
                 let response = try await client.send(.get, uri)
@@ -71,9 +73,9 @@ struct HealthTests {
         }
     }
 
-    @Test("details.field is never empty: a body field with an empty name is reported as body")
-    func emptyFieldName() async throws {
-        try await withWorkflow { client in
+    @Test("details.field is never empty: a body field with an empty name is reported as body", arguments: StoreKind.allCases)
+    func emptyFieldName(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             for (method, uri, body) in [
                 (HTTPRequest.Method.post, "/mcp/work_items", #"{"title": "t", "": 1}"#),
                 (.post, "/mcp/work_items/by_references", #"{"chunk_ids": ["c_1"], "": 1}"#),

@@ -17,9 +17,9 @@ struct HierarchyTests {
         return ids
     }
 
-    @Test("a hierarchy is at most 5 levels deep on create")
-    func depthOnCreate() async throws {
-        try await withWorkflow { client in
+    @Test("a hierarchy is at most 5 levels deep on create", arguments: StoreKind.allCases)
+    func depthOnCreate(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let ids = try await self.chain(client, depth: 5)
             let response = try await client.send(.post, "/mcp/work_items", json: "{\"title\": \"level 6\", \"parent_id\": \"\(ids[4])\"}")
             #expect(response.status == .badRequest)
@@ -29,9 +29,9 @@ struct HierarchyTests {
         }
     }
 
-    @Test("a deleted parent cannot take children")
-    func deletedParent() async throws {
-        try await withWorkflow { client in
+    @Test("a deleted parent cannot take children", arguments: StoreKind.allCases)
+    func deletedParent(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let parent = try await client.create(#"{"title": "parent"}"#)
             try await client.send(.delete, "/mcp/work_items/\(parent.id)")
             let response = try await client.send(.post, "/mcp/work_items", json: "{\"title\": \"child\", \"parent_id\": \"\(parent.id)\"}")
@@ -39,9 +39,9 @@ struct HierarchyTests {
         }
     }
 
-    @Test("a patch that would make a cycle is refused, the item under itself included")
-    func cycles() async throws {
-        try await withWorkflow { client in
+    @Test("a patch that would make a cycle is refused, the item under itself included", arguments: StoreKind.allCases)
+    func cycles(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let ids = try await self.chain(client, depth: 3)
             for target in [ids[0], ids[2]] {
                 let response = try await client.send(
@@ -58,9 +58,9 @@ struct HierarchyTests {
         }
     }
 
-    @Test("a patch that would make the moved subtree too deep is refused; a legal move and a move to the top succeed")
-    func depthOnMove() async throws {
-        try await withWorkflow { client in
+    @Test("a patch that would make the moved subtree too deep is refused; a legal move and a move to the top succeed", arguments: StoreKind.allCases)
+    func depthOnMove(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let tall = try await self.chain(client, depth: 3)
             let other = try await self.chain(client, depth: 3)
             // Moving a 3-level subtree under level 3 would reach level 6.
@@ -77,6 +77,48 @@ struct HierarchyTests {
             let top = try await client.send(.patch, "/mcp/work_items/\(tall[0])", json: #"{"expected_version": 2, "parent_id": null}"#)
             #expect(top.status == .ok)
             #expect(try top.decode(WorkItem.self).parentID == nil)
+        }
+    }
+
+    @Test("racing moves cannot make a cycle, nor together a hierarchy deeper than 5 that neither makes alone", arguments: StoreKind.allCases)
+    func racingMoves(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
+            for round in 0..<5 {
+                // Each under the other at once: one move wins, the other would close a cycle.
+                let a = try await client.create(#"{"title": "a"}"#).id
+                let b = try await client.create(#"{"title": "b"}"#).id
+                let cycle = try await self.race(client, [(a, b), (b, a)])
+                #expect(cycle.filter { $0 == .ok }.count == 1, "round \(round): \(cycle)")
+                let parentOfA = try await client.item(a).parentID
+                let parentOfB = try await client.item(b).parentID
+                #expect(!(parentOfA == b && parentOfB == a), "round \(round): a cycle")
+
+                // Two 2-level chains under a 3-level one: either move alone reaches level 4, both together level 6.
+                let first = try await self.chain(client, depth: 2)
+                let second = try await self.chain(client, depth: 2)
+                let third = try await self.chain(client, depth: 3)
+                let depth = try await self.race(client, [(first[0], second[1]), (second[0], third[1])])
+                #expect(depth.filter { $0 == .ok }.count == 1, "round \(round): \(depth)")
+                var level = 1
+                var id = first[1]
+                while let parent = try await client.item(id).parentID {
+                    level += 1
+                    id = parent
+                }
+                #expect(level <= 5, "round \(round): the deepest item is at level \(level)")
+            }
+        }
+    }
+
+    /// Sends the moves (item under parent, each at version 1) at once; returns their statuses.
+    func race(_ client: some TestClientProtocol, _ moves: [(String, String)]) async throws -> [HTTPResponse.Status] {
+        try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+            for (item, parent) in moves {
+                group.addTask {
+                    try await client.send(.patch, "/mcp/work_items/\(item)", json: "{\"expected_version\": 1, \"parent_id\": \"\(parent)\"}").status
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
     }
 }

@@ -9,9 +9,9 @@ import Testing
 struct IdempotencyTests {
     static let key = HTTPField.Name("Idempotency-Key")!
 
-    @Test("a repeat with the same key and body returns the first result, never a second item")
-    func repeatReturnsFirst() async throws {
-        try await withWorkflow { client in
+    @Test("a repeat with the same key and body returns the first result, never a second item", arguments: StoreKind.allCases)
+    func repeatReturnsFirst(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let body = #"{"title": "once", "metadata": {"b": 1, "a": 2}}"#
             let first = try await client.create(body, headers: [Self.key: "key-1"])
             let repeatResponse = try await client.send(
@@ -31,9 +31,9 @@ struct IdempotencyTests {
         }
     }
 
-    @Test("concurrent repeats of one key make exactly one item")
-    func concurrentRepeats() async throws {
-        try await withWorkflow { client in
+    @Test("concurrent repeats of one key make exactly one item", arguments: StoreKind.allCases)
+    func concurrentRepeats(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let ids = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<16 {
                     group.addTask { try await client.create(#"{"title": "racing"}"#, headers: [Self.key: "same"]).id }
@@ -47,9 +47,9 @@ struct IdempotencyTests {
         }
     }
 
-    @Test("the same key with a different body is refused with 409")
-    func differentBody() async throws {
-        try await withWorkflow { client in
+    @Test("the same key with a different body is refused with 409", arguments: StoreKind.allCases)
+    func differentBody(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let first = try await client.create(#"{"title": "one"}"#, headers: [Self.key: "k"])
             let response = try await client.send(.post, "/mcp/work_items", json: #"{"title": "two"}"#, headers: [Self.key: "k"])
             #expect(response.status == .conflict)
@@ -59,9 +59,9 @@ struct IdempotencyTests {
         }
     }
 
-    @Test("an over-long key is a 400 naming the header")
-    func badKey() async throws {
-        try await withWorkflow { client in
+    @Test("an over-long key is a 400 naming the header", arguments: StoreKind.allCases)
+    func badKey(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let response = try await client.send(
                 .post,
                 "/mcp/work_items",

@@ -11,9 +11,12 @@ import Testing
 struct MCPTests {
     static let toolNames: Set<String> = ["create_work_item", "get_work_item", "list_work_items", "update_work_item", "delete_work_item"]
 
-    @Test("initialize negotiates a protocol version; server/discover is 'method not found', as a handshake-era server answers")
-    func handshake() async throws {
-        try await withWorkflow { client in
+    @Test(
+        "initialize negotiates a protocol version; server/discover is 'method not found', as a handshake-era server answers",
+        arguments: StoreKind.allCases
+    )
+    func handshake(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let initialize = try await client.mcp(
                 "initialize",
                 .object(["protocolVersion": "2025-06-18", "capabilities": .object([:]), "clientInfo": .object(["name": "test", "version": "1"])])
@@ -26,9 +29,9 @@ struct MCPTests {
         }
     }
 
-    @Test("tools/list names the five tools of MCP.md, each with typed input and output schemas, in at most 8 KiB")
-    func listing() async throws {
-        try await withWorkflow { client in
+    @Test("tools/list names the five tools of MCP.md, each with typed input and output schemas, in at most 8 KiB", arguments: StoreKind.allCases)
+    func listing(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let response = try await client.mcp("tools/list")
             let result = try #require(response["result"])
             guard case .array(let tools)? = result["tools"] else { throw MCPTestError("no tools") }
@@ -45,9 +48,9 @@ struct MCPTests {
         }
     }
 
-    @Test("every tool answers the REST body as structured content and a compact text")
-    func eachTool() async throws {
-        try await withWorkflow { client in
+    @Test("every tool answers the REST body as structured content and a compact text", arguments: StoreKind.allCases)
+    func eachTool(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let created = try await client.callTool("create_work_item", ["title": "Harden login", "item_type": "task", "metadata": .object(["n": 1])])
             #expect(!created.isError)
             let id = try #require(created.structured["id"]?.string)
@@ -78,9 +81,12 @@ struct MCPTests {
         }
     }
 
-    @Test("errors a model can fix are tool errors whose text starts with the API.md code and whose structured content is the error body")
-    func toolErrors() async throws {
-        try await withWorkflow { client in
+    @Test(
+        "errors a model can fix are tool errors whose text starts with the API.md code and whose structured content is the error body",
+        arguments: StoreKind.allCases
+    )
+    func toolErrors(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let missing = try await client.callTool("get_work_item", ["id": "wi_nope"])
             #expect(missing.isError)
             #expect(missing.text.hasPrefix("work_item_not_found: "))
@@ -114,9 +120,12 @@ struct MCPTests {
         }
     }
 
-    @Test("with codebase-mcp unreachable, a tool answers the degraded body: warnings in structured content and first in the text")
-    func degraded() async throws {
-        try await withWorkflow { client in
+    @Test(
+        "with codebase-mcp unreachable, a tool answers the degraded body: warnings in structured content and first in the text",
+        arguments: StoreKind.allCases
+    )
+    func degraded(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let created = try await client.callTool("create_work_item", ["title": "Refs", "entity_references": .array(["c_1", "c_2"])])
             #expect(!created.isError)
             #expect(created.structured["unverified_references"] == .array(["c_1", "c_2"]))
@@ -130,9 +139,9 @@ struct MCPTests {
         }
     }
 
-    @Test("a page's Origin must be loopback or allowed; GET /mcp answers 405")
-    func origins() async throws {
-        let directory = try TemporaryDirectory()
+    @Test("a page's Origin must be loopback or allowed; GET /mcp answers 405", arguments: StoreKind.allCases)
+    func origins(store: StoreKind) async throws {
+        let directory = try TemporaryDirectory(store: store)
         defer { directory.remove() }
         var configuration = testConfiguration(directory)
         configuration.allowedOrigins = ["https://app.example.com"]
@@ -166,9 +175,9 @@ struct MCPTests {
         }
     }
 
-    @Test("24 concurrent MCP sessions, all with JSON-RPC id 1, each get their own answers")
-    func concurrentSessions() async throws {
-        try await withWorkflow { client in
+    @Test("24 concurrent MCP sessions, all with JSON-RPC id 1, each get their own answers", arguments: StoreKind.allCases)
+    func concurrentSessions(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for session in 0..<24 {
                     group.addTask {

@@ -22,9 +22,9 @@ struct PaginationTests {
         return (ids, pages)
     }
 
-    @Test("paging returns every item exactly once, in creation order, with filters too")
-    func everyItemOnce() async throws {
-        try await withWorkflow { client in
+    @Test("paging returns every item exactly once, in creation order, with filters too", arguments: StoreKind.allCases)
+    func everyItemOnce(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             var created: [WorkItem] = []
             for index in 0..<47 {
                 let status = index % 3 == 0 ? "active" : "planned"
@@ -40,9 +40,9 @@ struct PaginationTests {
         }
     }
 
-    @Test("items created while paging appear once, at the end; none is skipped or repeated")
-    func stableUnderInserts() async throws {
-        try await withWorkflow { client in
+    @Test("items created while paging appear once, at the end; none is skipped or repeated", arguments: StoreKind.allCases)
+    func stableUnderInserts(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             for index in 0..<10 { _ = try await client.create("{\"title\": \"before \(index)\"}") }
             let first = try await client.send(.get, "/mcp/work_items?limit=4").decode(WorkItemPage.self)
             let late = try await client.create(#"{"title": "late"}"#)

@@ -9,9 +9,9 @@ import Testing
 
 @Suite("workflow-mcp persistence")
 struct PersistenceTests {
-    @Test("a restart on the same database file keeps every item, version, reference, deletion and idempotency key")
-    func restartKeepsEverything() async throws {
-        let directory = try TemporaryDirectory()
+    @Test("a restart on the same database file keeps every item, version, reference, deletion and idempotency key", arguments: StoreKind.allCases)
+    func restartKeepsEverything(store: StoreKind) async throws {
+        let directory = try TemporaryDirectory(store: store)
         defer { directory.remove() }
         let key = HTTPField.Name("Idempotency-Key")!
         let before = TestBox<[WorkItem]>([])

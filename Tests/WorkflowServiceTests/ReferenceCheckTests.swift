@@ -9,12 +9,12 @@ import Testing
 
 @Suite("workflow-mcp reference checking against a stand-in codebase-mcp")
 struct ReferenceCheckTests {
-    @Test("found references are valid, checked now, without warnings")
-    func found() async throws {
+    @Test("found references are valid, checked now, without warnings", arguments: StoreKind.allCases)
+    func found(store: StoreKind) async throws {
         let codebase = StandInCodebase()
         codebase.setKnown(["c_1", "c_2"])
         try await codebase.run { url in
-            try await withWorkflow(codebaseURL: url) { client in
+            try await withWorkflow(store: store, codebaseURL: url) { client in
                 let created = try await client.create(#"{"title": "t", "entity_references": ["c_1", "c_2"]}"#)
                 #expect(created.validReferences == ["c_1", "c_2"])
                 #expect(created.staleReferences == [])
@@ -28,12 +28,12 @@ struct ReferenceCheckTests {
         }
     }
 
-    @Test("a missing reference is stale, stays in entity_references, and gets the contract's warning text")
-    func partialStaleness() async throws {
+    @Test("a missing reference is stale, stays in entity_references, and gets the contract's warning text", arguments: StoreKind.allCases)
+    func partialStaleness(store: StoreKind) async throws {
         let codebase = StandInCodebase()
         codebase.setKnown(["c_1", "c_2", "c_3"])
         try await codebase.run { url in
-            try await withWorkflow(codebaseURL: url) { client in
+            try await withWorkflow(store: store, codebaseURL: url) { client in
                 let created = try await client.create(#"{"title": "t", "entity_references": ["c_1", "c_2", "c_3"]}"#)
                 #expect(created.validReferences == ["c_1", "c_2", "c_3"])
                 codebase.setKnown(["c_1", "c_3"])
@@ -52,11 +52,11 @@ struct ReferenceCheckTests {
         }
     }
 
-    @Test("an item without references makes no lookup call")
-    func noCallWithoutReferences() async throws {
+    @Test("an item without references makes no lookup call", arguments: StoreKind.allCases)
+    func noCallWithoutReferences(store: StoreKind) async throws {
         let codebase = StandInCodebase()
         try await codebase.run { url in
-            try await withWorkflow(codebaseURL: url) { client in
+            try await withWorkflow(store: store, codebaseURL: url) { client in
                 let created = try await client.create(#"{"title": "t"}"#)
                 _ = try await client.item(created.id)
                 _ = try await client.send(.get, "/mcp/work_items")
@@ -68,13 +68,13 @@ struct ReferenceCheckTests {
 
     @Test(
         "when codebase-mcp cannot answer, every reference is unverified, none stale, with one code_search_unavailable warning",
-        arguments: [StandInCodebase.Mode.hang, .serverError, .garbage, .wrongShape]
+        arguments: StoreKind.allCases, [StandInCodebase.Mode.hang, .serverError, .garbage, .wrongShape]
     )
-    func peerFailure(mode: StandInCodebase.Mode) async throws {
+    func peerFailure(store: StoreKind, mode: StandInCodebase.Mode) async throws {
         let codebase = StandInCodebase()
         codebase.setKnown(["c_1"])
         try await codebase.run { url in
-            try await withWorkflow(codebaseURL: url) { client in
+            try await withWorkflow(store: store, codebaseURL: url) { client in
                 codebase.setMode(mode)
                 let started = ContinuousClock.now
                 let created = try await client.create(#"{"title": "t", "entity_references": ["c_1", "c_2", "c_3"]}"#)
@@ -86,18 +86,18 @@ struct ReferenceCheckTests {
         }
     }
 
-    @Test("when codebase-mcp refuses connections, references are unverified and the warning names the URL tried")
-    func refused() async throws {
-        try await withWorkflow(codebaseURL: "http://127.0.0.1:1") { client in
+    @Test("when codebase-mcp refuses connections, references are unverified and the warning names the URL tried", arguments: StoreKind.allCases)
+    func refused(store: StoreKind) async throws {
+        try await withWorkflow(store: store, codebaseURL: "http://127.0.0.1:1") { client in
             let created = try await client.create(#"{"title": "t", "entity_references": ["c_1", "c_2", "c_3"]}"#)
             self.expectUnverified(created, url: "http://127.0.0.1:1", count: 3)
             #expect(created.warnings[0].contains("connection refused"))
         }
     }
 
-    @Test("a listing that could not check its references carries one page warning counting every unverified reference")
-    func listPageWarning() async throws {
-        try await withWorkflow(codebaseURL: "http://127.0.0.1:1") { client in
+    @Test("a listing that could not check its references carries one page warning counting every unverified reference", arguments: StoreKind.allCases)
+    func listPageWarning(store: StoreKind) async throws {
+        try await withWorkflow(store: store, codebaseURL: "http://127.0.0.1:1") { client in
             _ = try await client.create(#"{"title": "a", "entity_references": ["c_1", "c_2"]}"#)
             _ = try await client.create(#"{"title": "b", "entity_references": ["c_2", "c_3"]}"#)
             let page = try await client.send(.get, "/mcp/work_items").decode(WorkItemPage.self)
@@ -108,9 +108,9 @@ struct ReferenceCheckTests {
         }
     }
 
-    @Test("a response that needed no check still carries code_search_unavailable while codebase-mcp is unreachable")
-    func warningWithoutCheck() async throws {
-        try await withWorkflow(codebaseURL: "http://127.0.0.1:1") { client in
+    @Test("a response that needed no check still carries code_search_unavailable while codebase-mcp is unreachable", arguments: StoreKind.allCases)
+    func warningWithoutCheck(store: StoreKind) async throws {
+        try await withWorkflow(store: store, codebaseURL: "http://127.0.0.1:1") { client in
             // The background health check notices within its first round.
             for _ in 0..<300 {
                 let health = try await client.send(.get, "/health").decode(HealthResponse.self)

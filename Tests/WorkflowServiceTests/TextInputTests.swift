@@ -107,9 +107,9 @@ struct TextInputTests {
         #expect(try self.storedReferences(directory) == ["c_1"])
     }
 
-    @Test("list filters by id or reference refuse control characters, naming the parameter")
-    func listFilters() async throws {
-        try await withWorkflow { client in
+    @Test("list filters by id or reference refuse control characters, naming the parameter", arguments: StoreKind.allCases)
+    func listFilters(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             _ = try await client.create(#"{"title": "t", "entity_references": ["c_1"]}"#)
             for (query, field) in [("entity_reference=c_1%00x", "entity_reference"), ("parent_id=wi_1%0A", "parent_id")] {
                 let response = try await client.send(.get, "/mcp/work_items?\(query)")
@@ -119,9 +119,9 @@ struct TextInputTests {
         }
     }
 
-    @Test("by_references refuses chunk ids with NUL or control characters, naming chunk_ids")
-    func lookupChunkIDs() async throws {
-        try await withWorkflow { client in
+    @Test("by_references refuses chunk ids with NUL or control characters, naming chunk_ids", arguments: StoreKind.allCases)
+    func lookupChunkIDs(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             for body in [#"{"chunk_ids": ["c_\u0000x"]}"#, #"{"chunk_ids": ["c_1", "c_2\n"]}"#] {
                 let response = try await client.send(.post, "/mcp/work_items/by_references", json: body)
                 #expect(response.status == .badRequest, "\(body) → \(response.status) \(response.text)")

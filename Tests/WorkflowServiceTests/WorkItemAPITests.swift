@@ -9,9 +9,9 @@ import Testing
 
 @Suite("workflow-mcp work-item routes")
 struct WorkItemAPITests {
-    @Test("create applies the defaults and answers 201 with the whole item")
-    func createDefaults() async throws {
-        try await withWorkflow { client in
+    @Test("create applies the defaults and answers 201 with the whole item", arguments: StoreKind.allCases)
+    func createDefaults(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let response = try await client.send(.post, "/mcp/work_items", json: #"{"title": "Fix authentication bug"}"#)
             #expect(response.status == .created)
             #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
@@ -38,9 +38,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("create keeps every field given; references are de-duplicated in order")
-    func createAllFields() async throws {
-        try await withWorkflow { client in
+    @Test("create keeps every field given; references are de-duplicated in order", arguments: StoreKind.allCases)
+    func createAllFields(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let parent = try await client.create(#"{"title": "Project", "item_type": "project"}"#)
             let item = try await client.create(
                 """
@@ -57,8 +57,8 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("each bad create input answers 400 invalid_request naming the field")
-    func createValidation() async throws {
+    @Test("each bad create input answers 400 invalid_request naming the field", arguments: StoreKind.allCases)
+    func createValidation(store: StoreKind) async throws {
         let longTitle = String(repeating: "a", count: 201)
         let tooMany = (0...100).map { "\"c_\($0)\"" }.joined(separator: ",")
         let cases: [(body: String, field: String)] = [
@@ -83,7 +83,7 @@ struct WorkItemAPITests {
             ("[1, 2]", "body"),
             ("", "body"),
         ]
-        try await withWorkflow { client in
+        try await withWorkflow(store: store) { client in
             for (body, field) in cases {
                 let response = try await client.send(.post, "/mcp/work_items", json: body)
                 #expect(response.status == .badRequest, "\(body)")
@@ -98,9 +98,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("exactly 100 distinct references and a 200-character title are accepted")
-    func limitsAccepted() async throws {
-        try await withWorkflow { client in
+    @Test("exactly 100 distinct references and a 200-character title are accepted", arguments: StoreKind.allCases)
+    func limitsAccepted(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let refs = (0..<100).map { "\"c_\($0)\"" }.joined(separator: ",")
             let title = String(repeating: "é", count: 200)
             let item = try await client.create("{\"title\": \"\(title)\", \"entity_references\": [\(refs), \"c_0\"]}")
@@ -109,9 +109,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("an unknown id answers 404 work_item_not_found on GET, PATCH and DELETE")
-    func unknownID() async throws {
-        try await withWorkflow { client in
+    @Test("an unknown id answers 404 work_item_not_found on GET, PATCH and DELETE", arguments: StoreKind.allCases)
+    func unknownID(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             for (method, body) in [(HTTPRequest.Method.get, nil), (.patch, #"{"expected_version": 1, "title": "x"}"#), (.delete, nil)] {
                 let response = try await client.send(method, "/mcp/work_items/wi_nope", json: body)
                 #expect(response.status == .notFound)
@@ -123,9 +123,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("patch changes the fields given, bumps the version, and refuses a stale version with 409")
-    func patch() async throws {
-        try await withWorkflow { client in
+    @Test("patch changes the fields given, bumps the version, and refuses a stale version with 409", arguments: StoreKind.allCases)
+    func patch(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let item = try await client.create(#"{"title": "Draft", "metadata": {"a": 1}}"#)
             let response = try await client.send(
                 .patch,
@@ -151,9 +151,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("each bad patch input answers 400 naming the field")
-    func patchValidation() async throws {
-        try await withWorkflow { client in
+    @Test("each bad patch input answers 400 naming the field", arguments: StoreKind.allCases)
+    func patchValidation(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let item = try await client.create(#"{"title": "t"}"#)
             let cases: [(String, String)] = [
                 (#"{"title": "x"}"#, "expected_version"),
@@ -175,9 +175,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("delete is soft: 204, then 404 on GET, listed only with include_deleted=true")
-    func softDelete() async throws {
-        try await withWorkflow { client in
+    @Test("delete is soft: 204, then 404 on GET, listed only with include_deleted=true", arguments: StoreKind.allCases)
+    func softDelete(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let kept = try await client.create(#"{"title": "kept"}"#)
             let gone = try await client.create(#"{"title": "gone"}"#)
             #expect(try await client.send(.delete, "/mcp/work_items/\(gone.id)").status == .noContent)
@@ -196,9 +196,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("list filters by status, item_type, parent_id and entity_reference")
-    func listFilters() async throws {
-        try await withWorkflow { client in
+    @Test("list filters by status, item_type, parent_id and entity_reference", arguments: StoreKind.allCases)
+    func listFilters(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let project = try await client.create(#"{"title": "p", "item_type": "project"}"#)
             let a = try await client.create("{\"title\": \"a\", \"parent_id\": \"\(project.id)\", \"entity_references\": [\"c_1\"]}")
             let b = try await client.create(#"{"title": "b", "status": "blocked", "entity_references": ["c_1", "c_2"]}"#)
@@ -214,9 +214,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("bad list parameters answer 400 naming the parameter")
-    func listValidation() async throws {
-        try await withWorkflow { client in
+    @Test("bad list parameters answer 400 naming the parameter", arguments: StoreKind.allCases)
+    func listValidation(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             for (query, field) in [
                 ("limit=0", "limit"), ("limit=101", "limit"), ("limit=ten", "limit"), ("cursor=zzz", "cursor"),
                 ("cursor=djE6LTE", "cursor"), ("status=nope", "status"), ("item_type=epic", "item_type"),
@@ -229,9 +229,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("by_references answers the live items that reference each chunk, and validates its body")
-    func byReferences() async throws {
-        try await withWorkflow { client in
+    @Test("by_references answers the live items that reference each chunk, and validates its body", arguments: StoreKind.allCases)
+    func byReferences(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let a = try await client.create(#"{"title": "a", "entity_references": ["c_1", "c_2"]}"#)
             let b = try await client.create(#"{"title": "b", "entity_references": ["c_2"], "status": "active"}"#)
             let gone = try await client.create(#"{"title": "gone", "entity_references": ["c_1"]}"#)
@@ -251,9 +251,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("unknown routes answer 404 not_found, wrong methods 405 method_not_allowed, big bodies 413")
-    func frameworkErrors() async throws {
-        try await withWorkflow { client in
+    @Test("unknown routes answer 404 not_found, wrong methods 405 method_not_allowed, big bodies 413", arguments: StoreKind.allCases)
+    func frameworkErrors(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             let missing = try await client.send(.get, "/nope")
             #expect(missing.status == .notFound)
             #expect(try missing.decode(ErrorBody.self).error == "not_found")
@@ -269,9 +269,9 @@ struct WorkItemAPITests {
         }
     }
 
-    @Test("metrics expose request counts, latencies and peer-call outcomes")
-    func metrics() async throws {
-        try await withWorkflow { client in
+    @Test("metrics expose request counts, latencies and peer-call outcomes", arguments: StoreKind.allCases)
+    func metrics(store: StoreKind) async throws {
+        try await withWorkflow(store: store) { client in
             _ = try await client.create(#"{"title": "t", "entity_references": ["c_1"]}"#)
             let response = try await client.send(.get, "/metrics")
             #expect(response.status == .ok)

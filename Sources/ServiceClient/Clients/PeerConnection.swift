@@ -129,12 +129,14 @@ public final class PeerConnection: Service {
     ) async throws -> T {
         let started = self.clock.now
         let deadline = started.advanced(by: timeout)
+        // Endpoints that failed an attempt of this call: a retry prefers another (several replicas of the peer).
+        var failed: Set<String> = []
         do {
             let value = try await self.retrier.run(
                 idempotent: request.isIdempotent,
                 deadline: deadline,
                 isRetryable: { ($0 as? PeerError)?.isRetryable ?? false },
-                operation: { _ in try await self.attempt(request, deadline: deadline, timeout: timeout, decode: decode) }
+                operation: { _ in try await self.attempt(request, deadline: deadline, timeout: timeout, avoiding: &failed, decode: decode) }
             )
             self.metrics.recordCall(outcome: "success", duration: started.duration(to: self.clock.now))
             return value
@@ -160,44 +162,61 @@ public final class PeerConnection: Service {
         _ request: PeerRequest,
         deadline: ContinuousClock.Instant,
         timeout: Duration,
+        avoiding failed: inout Set<String>,
         decode: @Sendable (PeerResponse) throws -> T
     ) async throws -> T {
-        let lease = try self.pool.acquire()
-        let url = lease.endpoint.url
-        do {
-            let response = try await self.transport.send(
-                to: url,
-                request,
-                deadline: deadline,
-                timeout: timeout,
-                maxBodyBytes: self.configuration.maxBodyBytes
-            )
-            if response.status >= 500 { throw PeerError.serverError(url: url, status: response.status) }
-            let value: T
-            do {
-                value = try decode(response)
-            } catch let error as PeerError {
-                throw error
-            } catch {
-                throw PeerError.invalidResponse(url: url, reason: "\(error)")
+        // A refused connection never reached the peer, so trying another endpoint at once is safe for any request
+        // and adds no load: it is a fail-over within this attempt, not a retry (no backoff, no retry budget). Without
+        // it, a killed replica would take attempts until its breaker opens while a live one is idle.
+        var refused: PeerError?
+        while true {
+            let lease = try self.pool.acquire(avoiding: failed)
+            if let refused, failed.contains(lease.endpoint.url) {
+                // No other endpoint is left to fail over to.
+                self.pool.release(lease, .ignored)
+                throw refused
             }
-            self.pool.release(lease, .success)
-            self.health.recordCallOutcome(url: url, error: nil)
-            return value
-        } catch {
-            let peerError = error as? PeerError ?? .connectionFailed(url: url, reason: "\(error)")
-            if peerError.isPeerFailure {
-                self.pool.release(lease, .failure)
-                self.health.recordCallOutcome(url: url, error: peerError)
-                self.logger.debug("peer call failed", metadata: ["peer": "\(self.peerName)", "error": "\(peerError.summary)"])
-            } else if case .rejected = peerError {
-                // The peer answered; the request was at fault.
+            let url = lease.endpoint.url
+            do {
+                let response = try await self.transport.send(
+                    to: url,
+                    request,
+                    deadline: deadline,
+                    timeout: timeout,
+                    maxBodyBytes: self.configuration.maxBodyBytes
+                )
+                if response.status >= 500 { throw PeerError.serverError(url: url, status: response.status) }
+                let value: T
+                do {
+                    value = try decode(response)
+                } catch let error as PeerError {
+                    throw error
+                } catch {
+                    throw PeerError.invalidResponse(url: url, reason: "\(error)")
+                }
                 self.pool.release(lease, .success)
                 self.health.recordCallOutcome(url: url, error: nil)
-            } else {
-                self.pool.release(lease, .ignored)
+                return value
+            } catch {
+                let peerError = error as? PeerError ?? .connectionFailed(url: url, reason: "\(error)")
+                if peerError.isPeerFailure {
+                    failed.insert(url)
+                    self.pool.release(lease, .failure)
+                    self.health.recordCallOutcome(url: url, error: peerError)
+                    self.logger.debug("peer call failed", metadata: ["peer": "\(self.peerName)", "error": "\(peerError.summary)"])
+                } else if case .rejected = peerError {
+                    // The peer answered; the request was at fault.
+                    self.pool.release(lease, .success)
+                    self.health.recordCallOutcome(url: url, error: nil)
+                } else {
+                    self.pool.release(lease, .ignored)
+                }
+                if case .connectionRefused = peerError, self.pool.admitsAny(excluding: failed) {
+                    refused = peerError
+                    continue
+                }
+                throw peerError
             }
-            throw peerError
         }
     }
 }

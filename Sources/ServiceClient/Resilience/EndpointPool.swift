@@ -97,32 +97,50 @@ public final class EndpointPool: Sendable {
 
     /// Chooses the endpoint for one attempt. Throws `PeerError.circuitOpen` with the shortest wait when every
     /// breaker is open, at once and without touching the network.
-    public func acquire() throws -> EndpointLease {
+    ///
+    /// - Parameter avoiding: URLs that already failed in this logical call. A retry goes to another endpoint whose
+    ///   breaker admits it when there is one, so that one dead replica (whose breaker has not opened yet) does not
+    ///   take every attempt of a call while a live one waits; only when none is left are these tried again.
+    public func acquire(avoiding: Set<String> = []) throws -> EndpointLease {
         try self.members.withLock { members in
             guard !members.isEmpty else { throw PeerError.noEndpoints }
-            var index = members.startIndex
-            while index < members.endIndex {
-                let priority = members[index].endpoint.priority
-                let group = members[index...].prefix { $0.endpoint.priority == priority }.indices
-                var candidates = group.filter { members[$0].breaker.timeUntilAvailable == .zero }
-                while !candidates.isEmpty {
-                    let fewest = candidates.map { members[$0].inFlight }.min()!
-                    let tied = candidates.filter { members[$0].inFlight == fewest }
-                    let chosen = tied[self.random.index(below: tied.count)]
-                    do {
-                        let permit = try members[chosen].breaker.acquire()
-                        members[chosen].inFlight += 1
-                        return EndpointLease(endpoint: members[chosen].endpoint, breaker: members[chosen].breaker, permit: permit)
-                    } catch {
-                        // Another caller took the half-open probe first.
-                        candidates.removeAll { $0 == chosen }
-                    }
-                }
-                index = group.endIndex
-            }
+            if !avoiding.isEmpty, let lease = self.choose(&members, avoiding: avoiding) { return lease }
+            if let lease = self.choose(&members, avoiding: []) { return lease }
             let shortest = members.map(\.breaker.timeUntilAvailable).min() ?? .zero
             throw PeerError.circuitOpen(timeUntilAvailable: shortest)
         }
+    }
+
+    /// Whether an endpoint outside `urls` has a breaker that admits calls now.
+    public func admitsAny(excluding urls: Set<String>) -> Bool {
+        self.members.withLock { members in
+            members.contains { !urls.contains($0.endpoint.url) && $0.breaker.timeUntilAvailable == .zero }
+        }
+    }
+
+    /// The best admitted endpoint not in `avoiding`, its in-flight count raised; nil when there is none.
+    private func choose(_ members: inout [Member], avoiding: Set<String>) -> EndpointLease? {
+        var index = members.startIndex
+        while index < members.endIndex {
+            let priority = members[index].endpoint.priority
+            let group = members[index...].prefix { $0.endpoint.priority == priority }.indices
+            var candidates = group.filter { members[$0].breaker.timeUntilAvailable == .zero && !avoiding.contains(members[$0].endpoint.url) }
+            while !candidates.isEmpty {
+                let fewest = candidates.map { members[$0].inFlight }.min()!
+                let tied = candidates.filter { members[$0].inFlight == fewest }
+                let chosen = tied[self.random.index(below: tied.count)]
+                do {
+                    let permit = try members[chosen].breaker.acquire()
+                    members[chosen].inFlight += 1
+                    return EndpointLease(endpoint: members[chosen].endpoint, breaker: members[chosen].breaker, permit: permit)
+                } catch {
+                    // Another caller took the half-open probe first.
+                    candidates.removeAll { $0 == chosen }
+                }
+            }
+            index = group.endIndex
+        }
+        return nil
     }
 
     /// Hands back a lease with the outcome of its attempt.

@@ -5,7 +5,8 @@ import ServiceClient
 /// `GET /health`: the service's own database and its view of codebase-mcp.
 struct HealthController<Context: TrustingRequestContext> {
     let store: any WorkItemStore
-    let databasePath: String
+    /// The database's name as shown: the SQLite file's name or the PostgreSQL database's.
+    let databaseName: String
     let peer: PeerConnection
     let startedAt: ContinuousClock.Instant
 
@@ -21,8 +22,7 @@ struct HealthController<Context: TrustingRequestContext> {
         if let name = request.uri.queryParameters.map({ String($0.key) }).filter({ !$0.isEmpty }).sorted().first {
             throw APIError.invalid(field: name, "GET /health takes no query parameters; got '\(name)'.")
         }
-        // The file name only: the absolute path tells an unauthenticated caller about the host's layout.
-        let file = URL(fileURLWithPath: self.databasePath).lastPathComponent
+        let file = self.databaseName
         var databaseHealth = DatabaseHealth(status: "ok", path: file)
         do {
             // `full` or `read_only`: reads are served, writes answer 503 `storage_unavailable`, so degraded, not down.

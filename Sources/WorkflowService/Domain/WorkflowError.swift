@@ -11,7 +11,7 @@ struct WorkflowError: Error, Sendable, Hashable {
         case notFound
         /// The item changed since the caller read it.
         case conflict
-        /// The store cannot take writes now (disk full, read-only file); reads still work.
+        /// The store cannot take writes now (disk full, read-only file; reads still work), or its server cannot be reached.
         case storageUnavailable
     }
 
@@ -38,6 +38,14 @@ struct WorkflowError: Error, Sendable, Hashable {
     }
 
     static func storageUnavailable(_ state: StorageCondition.State) -> WorkflowError {
+        if state == .unreachable {
+            return WorkflowError(
+                .storageUnavailable,
+                "storage_unavailable",
+                "The database server cannot be reached now; nothing acknowledged is lost. Retry after the Retry-After delay.",
+                details: ["reason": .string(state.rawValue)]
+            )
+        }
         let why = state == .full ? "the disk holding the database is full" : "the database file is read-only"
         return WorkflowError(
             .storageUnavailable,

@@ -9,6 +9,8 @@ final class StorageCondition: Sendable {
         case ok
         case full
         case readOnly = "read_only"
+        /// The database server cannot be reached (PostgreSQL down, restarting or not answering in time).
+        case unreachable
     }
 
     private let state = Mutex(State.ok)

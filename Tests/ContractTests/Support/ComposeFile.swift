@@ -7,11 +7,23 @@ struct ComposeFile {
     struct Service {
         /// The Dockerfile, relative to the repository root (the build context).
         let dockerfile: String
+        /// The compose `entrypoint`, which replaces the Dockerfile's when set.
+        let entrypoint: [String]?
         let command: [String]
         let ports: [String]
         let volumes: [String]
         let environment: [String: String]
         /// The health check's command, joined by spaces.
+        let healthcheck: String
+        /// The compose profiles that start it; none for the default services.
+        let profiles: [String]
+    }
+
+    /// A service run from a published image rather than built here (PostgreSQL of the `postgres` profile).
+    struct ImageService {
+        let image: String
+        let environment: [String: String]
+        let profiles: [String]
         let healthcheck: String
     }
 
@@ -19,7 +31,9 @@ struct ComposeFile {
         let description: String
     }
 
+    /// The services built from this repository.
     let services: [String: Service]
+    let images: [String: ImageService]
 
     init(contentsOf url: URL) throws {
         let text = try String(contentsOf: url, encoding: .utf8)
@@ -27,11 +41,26 @@ struct ComposeFile {
             throw Invalid(description: "\(url.path) has no services")
         }
         var parsed: [String: Service] = [:]
+        var images: [String: ImageService] = [:]
         for (name, value) in services {
             guard let service = value as? [String: Any] else { throw Invalid(description: "service \(name) is not a mapping") }
-            parsed[name] = try Self.service(name, service)
+            if let image = service["image"] as? String {
+                images[name] = ImageService(
+                    image: image,
+                    environment: Self.environment(service),
+                    profiles: service["profiles"] as? [String] ?? [],
+                    healthcheck: ((service["healthcheck"] as? [String: Any])?["test"] as? [String] ?? []).joined(separator: " ")
+                )
+            } else {
+                parsed[name] = try Self.service(name, service)
+            }
         }
         self.services = parsed
+        self.images = images
+    }
+
+    private static func environment(_ service: [String: Any]) -> [String: String] {
+        (service["environment"] as? [String: Any])?.mapValues { "\($0)" } ?? [:]
     }
 
     private static func service(_ name: String, _ service: [String: Any]) throws -> Service {
@@ -44,11 +73,13 @@ struct ComposeFile {
         }
         return Service(
             dockerfile: dockerfile,
+            entrypoint: service["entrypoint"] as? [String],
             command: command,
             ports: service["ports"] as? [String] ?? [],
             volumes: service["volumes"] as? [String] ?? [],
-            environment: (service["environment"] as? [String: Any])?.mapValues { "\($0)" } ?? [:],
-            healthcheck: healthcheck.joined(separator: " ")
+            environment: Self.environment(service),
+            healthcheck: healthcheck.joined(separator: " "),
+            profiles: service["profiles"] as? [String] ?? []
         )
     }
 }

@@ -9,6 +9,8 @@ struct Reply: Sendable, CustomStringConvertible {
     let status: Int
     let body: Data
     let elapsed: Duration
+    /// The response's headers (`Retry-After` among them).
+    var headers: HTTPHeaders = [:]
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try ContractCoding.makeDecoder().decode(type, from: self.body)
@@ -36,10 +38,12 @@ enum HTTP {
         _ url: String,
         json: String? = nil,
         timeout: Duration = .seconds(10),
-        fresh: Bool = false
+        fresh: Bool = false,
+        headers: [(String, String)] = []
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if fresh { request.headers.add(name: "Connection", value: "close") }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
@@ -48,7 +52,12 @@ enum HTTP {
         let started = ContinuousClock.now
         let response = try await self.client.execute(request, timeout: .nanoseconds(Int64(timeout.inSeconds * 1e9)))
         let body = try await response.body.collect(upTo: 16 << 20)
-        return Reply(status: Int(response.status.code), body: Data(body.readableBytesView), elapsed: started.duration(to: .now))
+        return Reply(
+            status: Int(response.status.code),
+            body: Data(body.readableBytesView),
+            elapsed: started.duration(to: .now),
+            headers: response.headers
+        )
     }
 
     static func get(_ url: String) async throws -> Reply { try await self.send(.GET, url) }

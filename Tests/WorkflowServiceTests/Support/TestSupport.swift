@@ -5,17 +5,34 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import ServiceClient
+import ServiceHarness
 import Testing
 
 @testable import WorkflowService
 
-/// A temporary directory removed when the test ends.
+/// The two stores every store and API test runs on, so neither can drift from the other.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { self.rawValue }
+}
+
+/// A temporary directory removed when the test ends, and the test's own database: a SQLite file in the directory,
+/// or a new database on the test process's PostgreSQL cluster (`PostgresCluster.shared()`).
 struct TemporaryDirectory {
     let url: URL
+    /// What `--database` is set to: the SQLite file's path or the PostgreSQL database's URL.
+    let database: String
 
-    init() throws {
+    init(store: StoreKind = .sqlite) throws {
         self.url = FileManager.default.temporaryDirectory.appendingPathComponent("workflow-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.url, withIntermediateDirectories: true)
+        switch store {
+        case .sqlite: self.database = self.url.appendingPathComponent("workflow.sqlite").path
+        // Throws with the reason when PostgreSQL cannot start, failing the test: it never passes on SQLite alone.
+        case .postgres: self.database = try PostgresCluster.shared().createDatabase()
+        }
     }
 
     func path(_ name: String) -> String { self.url.appendingPathComponent(name).path }
@@ -25,18 +42,21 @@ struct TemporaryDirectory {
 
 /// A configuration on a fresh database, talking to `codebaseURL` (a closed port by default).
 func testConfiguration(_ directory: TemporaryDirectory, codebaseURL: String = "http://127.0.0.1:1") -> WorkflowConfiguration {
-    var configuration = WorkflowConfiguration(port: 0, databasePath: directory.path("workflow.sqlite"), codebaseURL: codebaseURL)
+    var configuration = WorkflowConfiguration(port: 0, databasePath: directory.database, codebaseURL: codebaseURL)
     configuration.logLevel = .critical
     return configuration
 }
 
-/// Runs `body` against a live workflow-mcp on a fresh database.
+/// Runs `body` against a live workflow-mcp on a fresh database of `store` (or `directory`'s database).
 func withWorkflow(
+    store: StoreKind = .sqlite,
     codebaseURL: String = "http://127.0.0.1:1",
     directory: TemporaryDirectory? = nil,
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    let directory = try directory ?? TemporaryDirectory()
+    let owned = directory == nil
+    let directory = try directory ?? TemporaryDirectory(store: store)
+    defer { if owned { directory.remove() } }
     let configuration = testConfiguration(directory, codebaseURL: codebaseURL)
     let app = try await buildApplication(configuration)
     try await app.test(.live) { client in try await body(client) }
