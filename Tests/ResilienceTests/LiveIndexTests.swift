@@ -104,6 +104,28 @@ extension Resilience {
             }
         }
 
+        @Test("grep and symbols on the real binary answer from the live index: an edit is found by both without an index call")
+        func grepAndSymbols() async throws {
+            try await LiveRepository.with([]) { live in
+                _ = try await live.chunkID(of: "alpha_marker", in: "src/a.py")
+                try live.write("src/a.py", "class LambdaStore:\n    def open_lambda(self):\n        return 'x = a.b*c(d)[e]'\n")
+                var grep: GrepResponse?
+                let found = try await live.eventually {
+                    let reply = try await HTTP.post("\(live.server.url)/mcp/grep", #"{"pattern": "a.b*c(d)[e]"}"#)
+                    grep = try reply.decode(GrepResponse.self)
+                    return grep?.totalCount == 1
+                }
+                #expect(found, "\(String(describing: grep))\n\(live.log)")
+                #expect(grep?.matches.first.map { "\($0.filePath):\($0.line):\($0.column)" } == "src/a.py:3:21")
+                let symbols = try await HTTP.get("\(live.server.url)/mcp/symbols?file_path=src/a.py").decode(SymbolsResponse.self)
+                #expect(symbols.symbols.map { "\($0.kind) \($0.container ?? "-") \($0.name)" } == ["class - LambdaStore", "method LambdaStore open_lambda"])
+                let chunk = try await HTTP.get("\(live.server.url)/mcp/chunks/\(try #require(grep?.matches.first?.chunkID))")
+                #expect(chunk.status == 200)
+                let bad = try await HTTP.post("\(live.server.url)/mcp/grep", #"{"pattern": "(x+x+)+y\\1", "regex": true}"#)
+                #expect(bad.status == 400 && bad.text.contains("\"field\":\"pattern\""), "\(bad)")
+            }
+        }
+
         @Test("two processes on one database: both answer searches, both see an edit, no chunk is stored twice")
         func twoProcesses() async throws {
             try await LiveRepository.with([]) { live in
