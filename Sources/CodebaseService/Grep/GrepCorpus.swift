@@ -32,9 +32,10 @@ actor GrepCorpus {
         for digest in try await self.store.fileDigests() {
             if let held = self.files[digest.fileID], held.digest == digest { next[digest.fileID] = held } else { stale.append(digest) }
         }
-        let texts = try await self.store.chunkTexts(fileIDs: stale.map(\.fileID))
+        var texts = try await self.store.fileTexts(fileIDs: stale.map(\.fileID))
         for digest in stale {
-            next[digest.fileID] = Self.file(digest, chunks: texts[digest.fileID] ?? [])
+            let text = texts.removeValue(forKey: digest.fileID) ?? StoredFileText()
+            next[digest.fileID] = File(digest: digest, text: text.text, chunkOffsets: text.chunkOffsets, chunkLines: text.chunkLines, chunkIDs: text.chunkIDs)
         }
         // A commit between the reads above is caught next time: the generation read first is older than it.
         self.files = next
@@ -44,17 +45,5 @@ actor GrepCorpus {
         }
         self.generation = current
         return self.ordered
-    }
-
-    private static func file(_ digest: StoredFileDigest, chunks: [StoredChunkText]) -> File {
-        var text: [UInt8] = []
-        text.reserveCapacity(chunks.reduce(0) { $0 + $1.content.utf8.count + 1 })
-        var offsets: [Int] = []
-        for chunk in chunks {
-            offsets.append(text.count)
-            text.append(contentsOf: chunk.content.utf8)
-            text.append(0x0A)
-        }
-        return File(digest: digest, text: text, chunkOffsets: offsets, chunkLines: chunks.map(\.startLine), chunkIDs: chunks.map(\.id))
     }
 }

@@ -31,8 +31,8 @@ protocol ChunkStore: Sendable {
     func symbols(_ query: SymbolQuery) async throws -> [SymbolDeclaration]
     /// Every indexed file with its content hash: what the grep corpus compares with what it holds.
     func fileDigests() async throws -> [StoredFileDigest]
-    /// The chunks of each file, in line order, with their text.
-    func chunkTexts(fileIDs: [Int64]) async throws -> [Int64: [StoredChunkText]]
+    /// The text of each file as its chunks hold it, in line order, each chunk followed by a newline.
+    func fileTexts(fileIDs: [Int64]) async throws -> [Int64: StoredFileText]
     /// Whether the database takes writes now (`ok`, `full`, `read_only`), as the last write found it.
     var storageCondition: StorageCondition.State { get }
     /// The same, probed now while writes have been failing; throws when the database cannot even be read.
@@ -74,11 +74,14 @@ struct StoredFileDigest: Sendable, Hashable {
     let contentHash: [UInt8]
 }
 
-/// One chunk's text and position.
-struct StoredChunkText: Sendable, Hashable {
-    let id: ChunkID
-    let startLine: Int
-    let content: String
+/// One file's indexed text: its chunks in line order, each followed by a newline, and where each starts.
+struct StoredFileText: Sendable, Hashable {
+    var text: [UInt8] = []
+    /// Byte offset in `text` of each chunk.
+    var chunkOffsets: [Int] = []
+    /// 1-based first line of each chunk.
+    var chunkLines: [Int] = []
+    var chunkIDs: [ChunkID] = []
 }
 
 /// What the index holds of one repository.
