@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The dependency rules of ARCHITECTURE.md, checked on the sources themselves.
+/// The dependency rules of docs/architecture.md, checked on the sources themselves.
 @Suite("Module dependency rules")
 struct ArchitectureTests {
     static let sources = URL(fileURLWithPath: #filePath)

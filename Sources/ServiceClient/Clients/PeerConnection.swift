@@ -4,7 +4,7 @@ import Logging
 import NIOHTTP1
 import ServiceLifecycle
 
-/// Settings of one service's connection to its peer; the defaults are RESILIENCE.md's.
+/// Settings of one service's connection to its peer; the defaults are docs/resilience.md's.
 public struct PeerConnectionConfiguration: Sendable {
     /// The peer's endpoints, best priority first.
     public var endpoints: [PeerEndpoint]
