@@ -49,6 +49,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test doubles for ServiceClient's injected clock and random source; only test targets depend on it.
+        .target(
+            name: "ServiceClientTesting",
+            dependencies: ["ServiceClient"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CodebaseService",
             dependencies: [
@@ -156,7 +162,18 @@ let package = Package(
             name: "ServiceClientTests",
             dependencies: [
                 "ServiceClient",
+                "ServiceClientTesting",
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The supervisor's restart backoff, driven by the test clock and random source.
+        .testTarget(
+            name: "ServiceHarnessTests",
+            dependencies: [
+                "ServiceHarness",
+                "ServiceClient",
+                "ServiceClientTesting",
             ],
             swiftSettings: swiftSettings
         ),

@@ -32,6 +32,24 @@ struct ArchitectureTests {
         }
     }
 
+    @Test("the client module holds only what both services need: no test doubles, no supervisor parts")
+    func clientModuleHoldsOnlyShared() throws {
+        let directory = Self.sources.appendingPathComponent("ServiceClient")
+        let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        var text = ""
+        while let file = files?.nextObject() as? URL {
+            if file.pathExtension == "swift" { text += try String(contentsOf: file, encoding: .utf8) }
+        }
+        #expect(!text.isEmpty)
+        for type in ["ManualClock", "SeededRandomSource", "FixedRandomSource", "RestartBackoff"] {
+            #expect(!text.contains(" \(type):") && !text.contains(" \(type) {"), "ServiceClient declares \(type)")
+        }
+        let modules = try FileManager.default.contentsOfDirectory(atPath: Self.sources.path).filter { $0 != "ServiceClientTesting" }
+        for module in modules {
+            #expect(!(try self.imports(inModule: module)).contains("ServiceClientTesting"), "\(module) imports ServiceClientTesting")
+        }
+    }
+
     @Test("neither service library imports the other")
     func servicesIndependent() throws {
         #expect(!(try self.imports(inModule: "WorkflowService")).contains("CodebaseService"))

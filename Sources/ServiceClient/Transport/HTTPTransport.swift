@@ -7,7 +7,7 @@ import NIOPosix
 /// The one long-lived HTTP client of a process, with the call rules of docs/resilience.md: a 1 s connect timeout, no
 /// hidden connection-retry loop, one deadline over connecting, waiting and reading, and a cap on body size.
 public final class HTTPTransport: Sendable {
-    public let client: HTTPClient
+    let client: HTTPClient
     private let clock: any ResilienceClock
     private let authorization: String?
 
