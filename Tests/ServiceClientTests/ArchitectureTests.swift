@@ -58,6 +58,20 @@ struct ArchitectureTests {
         #expect(!(try self.imports(inModule: "CodebaseServer")).contains("WorkflowService"))
     }
 
+    @Test("both services keep their storage in Storage/ and write route parameters one way, as {name}")
+    func oneWayEach() throws {
+        for service in ["WorkflowService", "CodebaseService"] {
+            var isDirectory: ObjCBool = false
+            let storage = Self.sources.appendingPathComponent("\(service)/Storage").path
+            #expect(FileManager.default.fileExists(atPath: storage, isDirectory: &isDirectory) && isDirectory.boolValue, "\(service)")
+            let controllers = Self.sources.appendingPathComponent("\(service)/Controllers")
+            for file in try FileManager.default.contentsOfDirectory(atPath: controllers.path) where file.hasSuffix(".swift") {
+                let source = try String(contentsOf: controllers.appendingPathComponent(file), encoding: .utf8)
+                #expect(!source.contains("/:"), "\(service)/Controllers/\(file) writes a route parameter as :name")
+            }
+        }
+    }
+
     /// The files of `folder` (under Sources/) that import `module`.
     func files(in folder: String, importing module: String) throws -> [String] {
         let directory = Self.sources.appendingPathComponent(folder)
