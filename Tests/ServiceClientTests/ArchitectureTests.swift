@@ -101,7 +101,8 @@ struct ArchitectureTests {
 struct TwinFilesTests {
     static let twins = [
         "MCP/MCPProtocol.swift", "MCP/ToolCatalog.swift", "MCP/StdioService.swift", "Controllers/MCPController.swift",
-        "HTTP/OriginPolicy.swift", "HTTP/AccessMiddleware.swift", "HTTP/ConnectionGuard.swift",
+        "HTTP/OriginPolicy.swift", "HTTP/AccessMiddleware.swift", "HTTP/ConnectionGuard.swift", "HTTP/ErrorMiddleware.swift",
+        "HTTP/RequestMetricsMiddleware.swift",
     ]
 
     /// The names that legitimately differ, from codebase-mcp's to workflow-mcp's.
