@@ -49,6 +49,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test doubles for ServiceClient's injected clock and random source; only test targets depend on it.
+        .target(
+            name: "ServiceClientTesting",
+            dependencies: ["ServiceClient"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CodebaseService",
             dependencies: [
@@ -113,16 +119,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
+        // `harness up`: argument parsing only; `LocalPair` in ServiceHarness does the rest.
         .executableTarget(
             name: "Harness",
             dependencies: [
                 "ServiceHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -156,7 +162,18 @@ let package = Package(
             name: "ServiceClientTests",
             dependencies: [
                 "ServiceClient",
+                "ServiceClientTesting",
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The supervisor's restart backoff, driven by the test clock and random source.
+        .testTarget(
+            name: "ServiceHarnessTests",
+            dependencies: [
+                "ServiceHarness",
+                "ServiceClient",
+                "ServiceClientTesting",
             ],
             swiftSettings: swiftSettings
         ),

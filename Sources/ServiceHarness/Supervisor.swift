@@ -2,7 +2,7 @@ import Logging
 import ServiceClient
 import Synchronization
 
-/// Keeps one server running: restarts it with RESILIENCE.md's restart backoff when it exits unexpectedly, gives up
+/// Keeps one server running: restarts it with the restart backoff of docs/resilience.md when it exits unexpectedly, gives up
 /// after the maximum attempts and says so, and resets the count after a run that stays up a minute.
 public final class Supervisor: Sendable {
     /// What the supervisor is doing.

@@ -11,7 +11,7 @@ import Testing
 struct MCPTests {
     static let toolNames: Set<String> = ["search_code", "get_chunk", "index_repository", "get_indexing_status", "grep_code", "find_symbol"]
 
-    @Test("tools/list names the tools of MCP.md, each with typed input and output schemas, in at most 8 KiB")
+    @Test("tools/list names the tools of docs/mcp.md, each with typed input and output schemas, in at most 8 KiB")
     func listing() async throws {
         try await withFixtureApp { client, _, _ in
             let response = try await client.mcp("tools/list")
@@ -68,7 +68,7 @@ struct MCPTests {
         }
     }
 
-    @Test("errors a model can fix are tool errors whose text starts with the API.md code")
+    @Test("errors a model can fix are tool errors whose text starts with the docs/api.md code")
     func toolErrors() async throws {
         try await withFixtureApp { client, _, _ in
             let missing = try await client.callTool("get_chunk", ["chunk_id": "c_does_not_exist"])

@@ -25,6 +25,75 @@ struct HTTPConformanceTests {
         }
     }
 
+    /// One mistake a client can make, and the contract's answer to it (docs/api.md, "Errors").
+    struct Mistake: Sendable, CustomStringConvertible {
+        let description: String
+        let path: String?
+        let method: HTTPRequest.Method
+        let contentType: String
+        let body: String?
+        let status: HTTPResponse.Status
+        let code: String
+        /// `details.field`, where the contract names one.
+        let field: String?
+    }
+
+    static func mistakes(_ service: Service) -> [Mistake] {
+        // A JSON route of each service that takes a body, and the start of a valid body for it.
+        let valid = service == .workflow ? #""title": "t""# : #""query": "x""#
+        let tooLarge = "{\(valid), \"padding\": \"\(String(repeating: "x", count: 3 * 1024 * 1024))\"}"
+        return [
+            Mistake(
+                description: "unknown route", path: "/mcp/nowhere", method: .get, contentType: "application/json", body: nil,
+                status: .notFound, code: "not_found", field: nil
+            ),
+            Mistake(
+                description: "wrong method", path: nil, method: .put, contentType: "application/json", body: "{\(valid)}",
+                status: .methodNotAllowed, code: "method_not_allowed", field: nil
+            ),
+            Mistake(
+                description: "malformed JSON", path: nil, method: .post, contentType: "application/json", body: "{\(valid),",
+                status: .badRequest, code: "invalid_request", field: "body"
+            ),
+            Mistake(
+                description: "unknown field", path: nil, method: .post, contentType: "application/json", body: "{\(valid), \"bogus\": 1}",
+                status: .badRequest, code: "invalid_request", field: "bogus"
+            ),
+            Mistake(
+                description: "body too large", path: nil, method: .post, contentType: "application/json", body: tooLarge,
+                status: .contentTooLarge, code: "payload_too_large", field: nil
+            ),
+            Mistake(
+                description: "wrong content type", path: nil, method: .post, contentType: "text/plain", body: "{\(valid)}",
+                status: .unsupportedMediaType, code: "unsupported_media_type", field: nil
+            ),
+        ]
+    }
+
+    @Test(
+        "the same mistakes get the same answers: unknown route, wrong method, malformed JSON, unknown field, body too large, wrong content type",
+        arguments: Service.allCases
+    )
+    func sameMistakesSameAnswers(service: Service) async throws {
+        let route = service == .workflow ? "/mcp/work_items" : "/mcp/search"
+        try await SecurityTests.with(service) { client in
+            for mistake in Self.mistakes(service) {
+                let response = try await client.execute(
+                    uri: mistake.path ?? route,
+                    method: mistake.method,
+                    headers: [.contentType: mistake.contentType],
+                    body: mistake.body.map { ByteBuffer(string: $0) }
+                )
+                #expect(response.status == mistake.status, "\(mistake)")
+                let body = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body.readableBytesView))
+                #expect(body?.error == mistake.code, "\(mistake): \(String(buffer: response.body).prefix(300))")
+                if let field = mistake.field {
+                    #expect(body?.details["field"] == .string(field), "\(mistake): \(String(buffer: response.body).prefix(300))")
+                }
+            }
+        }
+    }
+
     @Test("a query parameter a route does not take is 400 naming it", arguments: Service.allCases)
     func unknownQueryParameters(service: Service) async throws {
         try await SecurityTests.with(service) { client in

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The dependency rules of ARCHITECTURE.md, checked on the sources themselves.
+/// The dependency rules of docs/architecture.md, checked on the sources themselves.
 @Suite("Module dependency rules")
 struct ArchitectureTests {
     static let sources = URL(fileURLWithPath: #filePath)
@@ -32,12 +32,44 @@ struct ArchitectureTests {
         }
     }
 
+    @Test("the client module holds only what both services need: no test doubles, no supervisor parts")
+    func clientModuleHoldsOnlyShared() throws {
+        let directory = Self.sources.appendingPathComponent("ServiceClient")
+        let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        var text = ""
+        while let file = files?.nextObject() as? URL {
+            if file.pathExtension == "swift" { text += try String(contentsOf: file, encoding: .utf8) }
+        }
+        #expect(!text.isEmpty)
+        for type in ["ManualClock", "SeededRandomSource", "FixedRandomSource", "RestartBackoff"] {
+            #expect(!text.contains(" \(type):") && !text.contains(" \(type) {"), "ServiceClient declares \(type)")
+        }
+        let modules = try FileManager.default.contentsOfDirectory(atPath: Self.sources.path).filter { $0 != "ServiceClientTesting" }
+        for module in modules {
+            #expect(!(try self.imports(inModule: module)).contains("ServiceClientTesting"), "\(module) imports ServiceClientTesting")
+        }
+    }
+
     @Test("neither service library imports the other")
     func servicesIndependent() throws {
         #expect(!(try self.imports(inModule: "WorkflowService")).contains("CodebaseService"))
         #expect(!(try self.imports(inModule: "CodebaseService")).contains("WorkflowService"))
         #expect(!(try self.imports(inModule: "WorkflowServer")).contains("CodebaseService"))
         #expect(!(try self.imports(inModule: "CodebaseServer")).contains("WorkflowService"))
+    }
+
+    @Test("both services keep their storage in Storage/ and write route parameters one way, as {name}")
+    func oneWayEach() throws {
+        for service in ["WorkflowService", "CodebaseService"] {
+            var isDirectory: ObjCBool = false
+            let storage = Self.sources.appendingPathComponent("\(service)/Storage").path
+            #expect(FileManager.default.fileExists(atPath: storage, isDirectory: &isDirectory) && isDirectory.boolValue, "\(service)")
+            let controllers = Self.sources.appendingPathComponent("\(service)/Controllers")
+            for file in try FileManager.default.contentsOfDirectory(atPath: controllers.path) where file.hasSuffix(".swift") {
+                let source = try String(contentsOf: controllers.appendingPathComponent(file), encoding: .utf8)
+                #expect(!source.contains("/:"), "\(service)/Controllers/\(file) writes a route parameter as :name")
+            }
+        }
     }
 
     /// The files of `folder` (under Sources/) that import `module`.
@@ -69,7 +101,8 @@ struct ArchitectureTests {
 struct TwinFilesTests {
     static let twins = [
         "MCP/MCPProtocol.swift", "MCP/ToolCatalog.swift", "MCP/StdioService.swift", "Controllers/MCPController.swift",
-        "HTTP/OriginPolicy.swift", "HTTP/AccessMiddleware.swift", "HTTP/ConnectionGuard.swift",
+        "HTTP/OriginPolicy.swift", "HTTP/AccessMiddleware.swift", "HTTP/ConnectionGuard.swift", "HTTP/ErrorMiddleware.swift",
+        "HTTP/RequestMetricsMiddleware.swift",
     ]
 
     /// The names that legitimately differ, from codebase-mcp's to workflow-mcp's.

@@ -1,4 +1,5 @@
 import Logging
+import ServiceClientTesting
 import Testing
 
 @testable import ServiceClient

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import ServiceClientTesting
 import Testing
 
 @testable import ServiceClient

@@ -29,7 +29,7 @@ struct MCPTests {
         }
     }
 
-    @Test("tools/list names the five tools of MCP.md, each with typed input and output schemas, in at most 8 KiB", arguments: StoreKind.allCases)
+    @Test("tools/list names the five tools of docs/mcp.md, each with typed input and output schemas, in at most 8 KiB", arguments: StoreKind.allCases)
     func listing(store: StoreKind) async throws {
         try await withWorkflow(store: store) { client in
             let response = try await client.mcp("tools/list")
@@ -82,7 +82,7 @@ struct MCPTests {
     }
 
     @Test(
-        "errors a model can fix are tool errors whose text starts with the API.md code and whose structured content is the error body",
+        "errors a model can fix are tool errors whose text starts with the docs/api.md code and whose structured content is the error body",
         arguments: StoreKind.allCases
     )
     func toolErrors(store: StoreKind) async throws {

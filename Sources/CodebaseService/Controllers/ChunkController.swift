@@ -8,8 +8,8 @@ struct ChunkController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         router.post("/mcp/chunks/lookup", use: self.lookup)
         router.refuseOtherMethods(on: "/mcp/chunks/lookup", allowing: [.post])
-        router.get("/mcp/chunks/:chunk_id", use: self.get)
-        router.refuseOtherMethods(on: "/mcp/chunks/:chunk_id", allowing: [.get])
+        router.get("/mcp/chunks/{chunk_id}", use: self.get)
+        router.refuseOtherMethods(on: "/mcp/chunks/{chunk_id}", allowing: [.get])
     }
 
     /// One chunk with its context lines and linked work items; 404 `chunk_not_found` when no chunk has that id now.

@@ -10,8 +10,8 @@ struct IndexController<Context: RequestContext> {
         router.post("/mcp/index", use: self.create)
         router.get("/mcp/index", use: self.list)
         router.refuseOtherMethods(on: "/mcp/index", allowing: [.get, .post])
-        router.get("/mcp/index/jobs/:job_id", use: self.get)
-        router.refuseOtherMethods(on: "/mcp/index/jobs/:job_id", allowing: [.get])
+        router.get("/mcp/index/jobs/{job_id}", use: self.get)
+        router.refuseOtherMethods(on: "/mcp/index/jobs/{job_id}", allowing: [.get])
     }
 
     /// Queues (or joins) an index job: 202 with the job; with `wait: true`, 200 with the finished job.

@@ -13,10 +13,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as CodebaseError {
             throw APIError(error)
         } catch let error as HTTPError {
-            throw Self.translate(status: error.status, message: error.body)
+            throw Self.translate(status: error.status, message: error.body, maxUploadSize: context.maxUploadSize)
         } catch let error as any HTTPResponseError {
             // The framework's own errors, such as a body over the cap (`NIOTooManyBytesError`).
-            throw Self.translate(status: error.status, message: nil)
+            throw Self.translate(status: error.status, message: nil, maxUploadSize: context.maxUploadSize)
         } catch {
             context.logger.error(
                 "unhandled error",
@@ -26,12 +26,17 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    static func translate(status: HTTPResponse.Status, message: String?) -> APIError {
+    /// The contract's error for one of the framework's statuses; the wording is the same in both services.
+    static func translate(status: HTTPResponse.Status, message: String?, maxUploadSize: Int) -> APIError {
         switch status {
         case .notFound:
-            return APIError(.notFound, ErrorCode.notFound, "No such route. The routes are listed in the API reference (docs/codebase.md).")
+            return APIError(.notFound, ErrorCode.notFound, "No such route. The routes are listed in the API reference (docs/api.md).")
         case .contentTooLarge:
-            return APIError(.contentTooLarge, ErrorCode.payloadTooLarge, "The request body is larger than the 2 MiB this service accepts.")
+            return APIError(
+                .contentTooLarge,
+                ErrorCode.payloadTooLarge,
+                "The request body is larger than the \(maxUploadSize) bytes this service accepts."
+            )
         case .methodNotAllowed:
             return APIError(.methodNotAllowed, ErrorCode.methodNotAllowed, message ?? "Method not allowed on this route.")
         case .badRequest:

@@ -1,6 +1,6 @@
 import ServiceClient
 
-/// The MCP tools of codebase-mcp (MCP.md): each one REST operation of `Codebase`, its structured content the REST body.
+/// The MCP tools of codebase-mcp (docs/mcp.md): each one REST operation of `Codebase`, its structured content the REST body.
 struct CodebaseTools: Sendable {
     /// What the server is for, sent with `initialize` (a client may show it to the model).
     static let instructions = "Code search over indexed repositories: ranked search, chunks by id, and index jobs. Chunk ids can be referenced from workflow-mcp work items."

@@ -23,7 +23,7 @@ struct LinkedWorkItemsProvider: Sendable {
     func fetch(chunkIDs: [String]) async -> LinkedWorkItems {
         guard !chunkIDs.isEmpty else {
             // Nothing to ask; still say so when the last check of workflow-mcp failed.
-            return LinkedWorkItems(itemsByChunk: [:], warnings: self.peer.isUnreachable ? [self.warning(reason: self.lastError)] : [])
+            return LinkedWorkItems(itemsByChunk: [:], warnings: self.peer.unavailability.map { [self.warning(reason: $0)] } ?? [])
         }
         do {
             let answer = try await self.client.workItemsByReferences(chunkIDs: chunkIDs)
@@ -33,10 +33,6 @@ struct LinkedWorkItemsProvider: Sendable {
         } catch {
             return LinkedWorkItems(itemsByChunk: nil, warnings: [self.warning(reason: "\(error)")])
         }
-    }
-
-    private var lastError: String {
-        self.peer.dependencyHealth.lastError ?? "last health check failed"
     }
 
     private func warning(url: String? = nil, reason: String) -> String {

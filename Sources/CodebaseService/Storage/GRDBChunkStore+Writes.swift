@@ -67,8 +67,8 @@ extension GRDBChunkStore {
                 arguments: [fileID]
             )
             while let row = try rows.next() {
-                let digest: Data = row[1]
-                existing[ChunkID(digest: Array(digest))] = (row[0], row[2], row[3], row[4])
+                let digest: Data = row["chunk_id"]
+                existing[ChunkID(digest: Array(digest))] = (row["id"], row["start_line"], row["end_line"], row["symbols"])
             }
         } else {
             try db.cachedStatement(
@@ -147,8 +147,8 @@ extension GRDBChunkStore {
         guard
             let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT content, symbols FROM chunks WHERE id = ?"), arguments: [rowID])
         else { return }
-        let content: String = row[0]
-        let symbols: String = row[1]
+        let content: String = row["content"]
+        let symbols: String = row["symbols"]
         try db.cachedStatement(
             sql: "INSERT INTO chunk_fts (chunk_fts, rowid, path, symbols, content, subwords) VALUES ('delete', ?, ?, ?, ?, ?)"
         ).execute(arguments: [rowID, pathColumn, symbols, content, CodeTokens.splitDocument(content)])
@@ -175,10 +175,10 @@ extension GRDBChunkStore {
         let rows = try Row.fetchCursor(db, sql: "SELECT c.id, f.path, c.symbols, c.content FROM chunks c JOIN files f ON f.id = c.file_id")
         let insert = try db.makeStatement(sql: "INSERT INTO chunk_fts (rowid, path, symbols, content, subwords) VALUES (?, ?, ?, ?, ?)")
         while let row = try rows.next() {
-            let content: String = row[3]
-            let path: String = row[1]
-            let symbols: String = row[2]
-            let rowID: Int64 = row[0]
+            let content: String = row["content"]
+            let path: String = row["path"]
+            let symbols: String = row["symbols"]
+            let rowID: Int64 = row["id"]
             try insert.execute(arguments: [rowID, SearchDocument.pathColumn(path), symbols, content, CodeTokens.splitDocument(content)])
         }
         try db.execute(

@@ -36,8 +36,8 @@ struct GRDBChunkStore: ChunkStore {
             var hashes: [String: [UInt8]] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT path, content_hash FROM files WHERE repository_id = ?", arguments: [repositoryID])
             while let row = try rows.next() {
-                let hash: Data = row[1]
-                hashes[row[0]] = Array(hash)
+                let hash: Data = row["content_hash"]
+                hashes[row["path"]] = Array(hash)
             }
             return hashes
         }
@@ -146,14 +146,14 @@ struct GRDBChunkStore: ChunkStore {
                 ranked.count < limit
                 ? ranked.count
                 : try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_fts \(joins) WHERE \(whereClause)", arguments: filterArguments) ?? 0
-            let rowIDs: [Int64] = ranked.map { $0[0] }
+            let rowIDs: [Int64] = ranked.map { $0["id"] }
             var chunks = try Self.fetchChunks(db, rowIDs: rowIDs)
             var hits: [StoredSearchHit] = []
             for row in ranked {
-                let rowID: Int64 = row[0]
+                let rowID: Int64 = row["id"]
                 guard var chunk = chunks.removeValue(forKey: rowID) else { continue }
                 try Self.addContext(db, to: &chunk.chunk, fileID: chunk.fileID, lines: contextLines)
-                hits.append(StoredSearchHit(chunk: chunk.chunk, bm25: row[1]))
+                hits.append(StoredSearchHit(chunk: chunk.chunk, bm25: row["score"]))
             }
             return StoredSearchPage(hits: hits, totalCount: totalCount)
         }
@@ -172,7 +172,7 @@ struct GRDBChunkStore: ChunkStore {
     func existingChunkIDs(_ ids: [ChunkID]) async throws -> Set<ChunkID> {
         guard !ids.isEmpty else { return [] }
         return try await self.writer.read { db in
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let placeholders = databaseQuestionMarks(count: ids.count)
             let found = try Data.fetchAll(
                 db,
                 sql: "SELECT chunk_id FROM chunks WHERE chunk_id IN (\(placeholders))",
@@ -212,11 +212,11 @@ struct GRDBChunkStore: ChunkStore {
     // MARK: - Reading helpers
 
     private static func fetchChunks(_ db: Database, rowIDs: [Int64]) throws -> [Int64: (chunk: StoredChunk, fileID: Int64)] {
-        let placeholders = Array(repeating: "?", count: rowIDs.count).joined(separator: ",")
+        let placeholders = databaseQuestionMarks(count: rowIDs.count)
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT c.id, c.chunk_id, c.file_id, c.start_line, c.end_line, c.content, c.indexed_at, f.path, f.language, r.name
+                SELECT c.id, c.chunk_id, c.file_id, c.start_line, c.end_line, c.content, c.indexed_at, f.path, f.language, r.name AS repository
                 FROM chunks c
                 JOIN files f ON f.id = c.file_id
                 JOIN repositories r ON r.id = f.repository_id
@@ -226,18 +226,18 @@ struct GRDBChunkStore: ChunkStore {
         )
         var chunks: [Int64: (chunk: StoredChunk, fileID: Int64)] = [:]
         while let row = try rows.next() {
-            let digest: Data = row[1]
+            let digest: Data = row["chunk_id"]
             let chunk = StoredChunk(
                 id: ChunkID(digest: Array(digest)),
-                filePath: row[7],
-                repository: row[9],
-                language: row[8],
-                content: row[5],
-                startLine: row[3],
-                endLine: row[4],
-                indexedAt: Date(timeIntervalSince1970: row[6])
+                filePath: row["path"],
+                repository: row["repository"],
+                language: row["language"],
+                content: row["content"],
+                startLine: row["start_line"],
+                endLine: row["end_line"],
+                indexedAt: Date(timeIntervalSince1970: row["indexed_at"])
             )
-            chunks[row[0]] = (chunk, row[2])
+            chunks[row["id"]] = (chunk, row["file_id"])
         }
         return chunks
     }
@@ -260,8 +260,8 @@ struct GRDBChunkStore: ChunkStore {
         var beforeLines: [Substring] = []
         var afterLines: [Substring] = []
         for row in rows {
-            let start: Int = row[0]
-            let content: String = row[1]
+            let start: Int = row["start_line"]
+            let content: String = row["content"]
             for (offset, line) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let number = start + offset
                 if number >= before, number < chunk.startLine { beforeLines.append(line) }

@@ -4,7 +4,7 @@ import Logging
 import NIOHTTP1
 import ServiceLifecycle
 
-/// Settings of one service's connection to its peer; the defaults are RESILIENCE.md's.
+/// Settings of one service's connection to its peer; the defaults are docs/resilience.md's.
 public struct PeerConnectionConfiguration: Sendable {
     /// The peer's endpoints, best priority first.
     public var endpoints: [PeerEndpoint]
@@ -34,10 +34,11 @@ public struct PeerConnectionConfiguration: Sendable {
 public final class PeerConnection: Service {
     public let peerName: String
     public let configuration: PeerConnectionConfiguration
-    public let pool: EndpointPool
-    public let health: HealthMonitor
-    public let transport: HTTPTransport
-    public let metrics: PeerMetrics
+    // The parts stay internal: a service asks `unavailability` or `dependencyHealth`, never the parts themselves.
+    let pool: EndpointPool
+    let health: HealthMonitor
+    let transport: HTTPTransport
+    let metrics: PeerMetrics
     private let retrier: Retrier
     private let clock: any ResilienceClock
     private let logger: Logger
@@ -114,8 +115,16 @@ public final class PeerConnection: Service {
     }
 
     /// True when the most recent check or call of the peer failed.
-    public var isUnreachable: Bool {
-        self.health.peerSnapshot.status == .unreachable
+    var isUnreachable: Bool {
+        self.unavailability != nil
+    }
+
+    /// Why the peer is unavailable (the error of the most recent failed check or call), or `nil` while it is reachable:
+    /// what both services put into a warning when they answer without asking the peer.
+    public var unavailability: String? {
+        let snapshot = self.health.peerSnapshot
+        guard snapshot.status == .unreachable else { return nil }
+        return snapshot.error ?? "last health check failed"
     }
 
     /// Makes one logical call: endpoint choice, breaker, retries within `timeout`, and `decode` of the answer. A

@@ -1,7 +1,7 @@
 import Logging
 import Synchronization
 
-/// Settings of a circuit breaker; the defaults are RESILIENCE.md's.
+/// Settings of a circuit breaker; the defaults are docs/resilience.md's.
 public struct CircuitBreakerConfiguration: Sendable {
     /// Consecutive failures that open a closed breaker.
     public var failureThreshold: Int = 5

@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Settings of the peer health monitor; the defaults are RESILIENCE.md's.
+/// Settings of the peer health monitor; the defaults are docs/resilience.md's.
 public struct HealthMonitorConfiguration: Sendable {
     /// Time between background checks of each endpoint.
     public var interval: Duration = .seconds(2)

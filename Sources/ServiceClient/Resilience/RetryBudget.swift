@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Settings of a retry budget; the defaults are RESILIENCE.md's.
+/// Settings of a retry budget; the defaults are docs/resilience.md's.
 public struct RetryBudgetConfiguration: Sendable {
     /// Retries may be at most this fraction of calls within the window.
     public var ratio: Double = 0.2

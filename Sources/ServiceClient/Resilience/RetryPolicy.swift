@@ -1,4 +1,4 @@
-/// When and how long to wait between attempts of one logical call; the defaults are RESILIENCE.md's.
+/// When and how long to wait between attempts of one logical call; the defaults are docs/resilience.md's.
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included.
     public var maxAttempts: Int = 3

@@ -6,7 +6,7 @@ public protocol CacheClosable: Sendable {
     func close() throws
 }
 
-/// Settings of a `SingleFlightCache`; the defaults are RESILIENCE.md's.
+/// Settings of a `SingleFlightCache`; the defaults are docs/resilience.md's.
 public struct SingleFlightCacheConfiguration: Sendable {
     /// Entries kept; 0 keeps nothing and makes the cache a pure single-flight gate.
     public var capacity: Int = 1024

@@ -4,10 +4,10 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The one long-lived HTTP client of a process, with the call rules of RESILIENCE.md: a 1 s connect timeout, no
+/// The one long-lived HTTP client of a process, with the call rules of docs/resilience.md: a 1 s connect timeout, no
 /// hidden connection-retry loop, one deadline over connecting, waiting and reading, and a cap on body size.
 public final class HTTPTransport: Sendable {
-    public let client: HTTPClient
+    let client: HTTPClient
     private let clock: any ResilienceClock
     private let authorization: String?
 
@@ -59,6 +59,9 @@ public final class HTTPTransport: Sendable {
         }
         let client = self.client
         let preparedRequest = httpRequest
+        // Two deadlines on purpose: AsyncHTTPClient's own one (`nioDeadline`) stops at the response head, so a peer that
+        // sends its head and then trickles or stalls the body would outlive it; the outer `withDeadline` bounds reading
+        // the body too. Both end at the same instant, so whichever fires first reports the same timeout.
         let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(remaining.inSeconds * 1e9))
         do {
             return try await withDeadline(deadline, clock: self.clock) {

@@ -31,6 +31,13 @@ struct APIError: Error, HTTPResponseError {
         self.body = error.body
     }
 
+    /// 500 `internal_error`, without details of the cause (those go to the log).
+    static let unexpected = APIError(
+        .internalServerError,
+        ErrorCode.internalError,
+        "The server failed to answer this request. The cause has been logged; try again."
+    )
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
         try JSONResponse.make(self.body, status: self.status, headers: self.headers)
     }

@@ -3,7 +3,7 @@ import Logging
 import ServiceClient
 
 /// Turns every error into the contract's error body: domain errors as they are, the framework's own errors mapped to
-/// the contract's codes, and anything else logged and answered as a plain `internal_error`.
+/// the contract's codes, anything else logged and answered as a plain `internal_error`. Nothing answers an empty 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -13,31 +13,39 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as WorkflowError {
             throw APIError(error)
         } catch let error as HTTPError {
-            throw Self.translate(error)
+            throw Self.translate(status: error.status, message: error.body, maxUploadSize: context.maxUploadSize)
+        } catch let error as any HTTPResponseError {
+            // The framework's own errors, such as a body over the cap (`NIOTooManyBytesError`).
+            throw Self.translate(status: error.status, message: nil, maxUploadSize: context.maxUploadSize)
         } catch {
             context.logger.error(
                 "unhandled error",
                 metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)", "method": "\(request.method)"]
             )
-            throw APIError(.internalServerError, ErrorCode.internalError, "The server failed to answer this request. It has been logged; try again.")
+            throw APIError.unexpected
         }
     }
 
-    static func translate(_ error: HTTPError) -> APIError {
-        switch error.status {
+    /// The contract's error for one of the framework's statuses; the wording is the same in both services.
+    static func translate(status: HTTPResponse.Status, message: String?, maxUploadSize: Int) -> APIError {
+        switch status {
         case .notFound:
-            return APIError(.notFound, ErrorCode.notFound, "No such route. See the API reference for the routes this service serves.")
+            return APIError(.notFound, ErrorCode.notFound, "No such route. The routes are listed in the API reference (docs/api.md).")
         case .contentTooLarge:
-            return APIError(.contentTooLarge, ErrorCode.payloadTooLarge, "The request body is larger than this service accepts.")
+            return APIError(
+                .contentTooLarge,
+                ErrorCode.payloadTooLarge,
+                "The request body is larger than the \(maxUploadSize) bytes this service accepts."
+            )
         case .methodNotAllowed:
-            return APIError(.methodNotAllowed, ErrorCode.methodNotAllowed, error.body ?? "Method not allowed on this route.")
+            return APIError(.methodNotAllowed, ErrorCode.methodNotAllowed, message ?? "Method not allowed on this route.")
         case .badRequest:
-            return APIError(.badRequest, ErrorCode.invalidRequest, error.body ?? "The request is malformed.", details: ["field": "body"])
+            return APIError(.badRequest, ErrorCode.invalidRequest, message ?? "The request is malformed.", details: ["field": "body"])
         default:
-            if error.status.code < 500 {
-                return APIError(error.status, ErrorCode.invalidRequest, error.body ?? error.status.reasonPhrase)
+            if status.code < 500 {
+                return APIError(status, ErrorCode.invalidRequest, message ?? status.reasonPhrase, details: ["field": "body"])
             }
-            return APIError(.internalServerError, ErrorCode.internalError, "The server failed to answer this request.")
+            return APIError.unexpected
         }
     }
 }
@@ -58,7 +66,7 @@ extension Router {
                 var error = APIError(
                     .methodNotAllowed,
                     ErrorCode.methodNotAllowed,
-                    "\(method.rawValue) is not allowed here; allowed: \(allowedList).",
+                    "\(method.rawValue) is not allowed on this route; allowed: \(allowedList).",
                     details: ["allowed": .array(allowed.map { .string($0.rawValue) })]
                 )
                 error.headers[.allow] = allowedHeader

@@ -2,7 +2,7 @@ import CoreMetrics
 import Hummingbird
 import Synchronization
 
-/// Counts requests per route, method and status, and times them per route.
+/// Counts requests per route, method and status, and times them per route, into the application's own registry.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: RequestMetrics
 
@@ -26,6 +26,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ request: Request, context: Context, status: Int, since started: ContinuousClock.Instant) {
+        // The route pattern, not the path: one series per route however many ids are asked for.
         let route = context.endpointPath ?? "NotFound"
         let elapsed = started.duration(to: .now)
         self.metrics.record(

@@ -1,6 +1,6 @@
 import ServiceClient
 
-/// The MCP tools of workflow-mcp (MCP.md): each one REST operation of `WorkItems`, its structured content the REST body.
+/// The MCP tools of workflow-mcp (docs/mcp.md): each one REST operation of `WorkItems`, its structured content the REST body.
 struct WorkflowTools: Sendable {
     /// What the server is for, sent with `initialize` (a client may show it to the model).
     static let instructions = "Work items (tasks, projects, research notes, sessions) whose references to code chunks are checked against codebase-mcp on every read."

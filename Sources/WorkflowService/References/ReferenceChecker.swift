@@ -20,13 +20,8 @@ struct ReferenceChecker: Sendable {
     /// The `code_search_unavailable` warning for a response that needed no check, when the most recent check of
     /// codebase-mcp failed.
     var peerWarning: String? {
-        guard self.client.connection.isUnreachable else { return nil }
-        let snapshot = self.client.connection.health.peerSnapshot
-        return ServiceWarning.codeSearchUnavailable(
-            url: self.client.connection.displayURL,
-            reason: snapshot.error ?? "last health check failed",
-            unverified: 0
-        )
+        guard let reason = self.client.connection.unavailability else { return nil }
+        return ServiceWarning.codeSearchUnavailable(url: self.client.connection.displayURL, reason: reason, unverified: 0)
     }
 
     /// Checks one item's references.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The routes the controllers register, read from their sources (`router.get("/mcp/chunks/:chunk_id", …)` and the
-/// like), because `buildApplication` does not hand out its router. Hummingbird's `:name` becomes OpenAPI's `{name}`.
+/// The routes the controllers register, read from their sources (`router.get("/mcp/chunks/{chunk_id}", …)` and the
+/// like), because `buildApplication` does not hand out its router. The controllers write parameters as `{name}`, as
+/// OpenAPI does; Hummingbird's other spelling, `:name`, would become `{name}` too.
 enum OpenAPIRouteScan {
     struct Invalid: Error, CustomStringConvertible {
         let description: String

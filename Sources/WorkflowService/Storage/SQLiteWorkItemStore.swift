@@ -214,8 +214,8 @@ struct SQLiteWorkItemStore: WorkItemStore {
                 let summary = WorkItemSummary(
                     id: row["id"],
                     title: row["title"],
-                    status: WorkItemStatus(rawValue: row["status"]) ?? .planned,
-                    itemType: WorkItemType(rawValue: row["item_type"]) ?? .task
+                    status: try StoredEnumValue.status(row["status"]),
+                    itemType: try StoredEnumValue.itemType(row["item_type"])
                 )
                 items[row["chunk_id"], default: []].append(summary)
             }

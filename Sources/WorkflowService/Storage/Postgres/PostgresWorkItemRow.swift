@@ -6,13 +6,6 @@ import ServiceClient
 enum PostgresWorkItemRow {
     static let columns = "seq, id, title, description, item_type, status, parent_id, metadata, version, created_at, updated_at, deleted_at"
 
-    /// A stored value this version of the code does not know: the row is refused rather than shown as something else.
-    struct UnknownValue: Error, CustomStringConvertible {
-        let column: String
-        let value: String
-        var description: String { "work_item.\(self.column) holds '\(self.value)', which this version does not know" }
-    }
-
     /// Decodes one `work_item` row selected with `columns`; references are filled in by the caller.
     static func decode(_ row: PostgresRow) throws -> StoredWorkItem {
         let columns = row.makeRandomAccess()
@@ -22,8 +15,8 @@ enum PostgresWorkItemRow {
             id: try columns["id"].decode(String.self),
             title: try columns["title"].decode(String.self),
             description: try columns["description"].decode(String.self),
-            itemType: try self.itemType(columns["item_type"].decode(String.self)),
-            status: try self.status(columns["status"].decode(String.self)),
+            itemType: try StoredEnumValue.itemType(columns["item_type"].decode(String.self)),
+            status: try StoredEnumValue.status(columns["status"].decode(String.self)),
             parentID: try columns["parent_id"].decode(String?.self),
             entityReferences: [],
             metadata: metadata,
@@ -37,16 +30,6 @@ enum PostgresWorkItemRow {
     /// The listing position of a row selected with `columns`.
     static func position(_ row: PostgresRow) throws -> Int64 {
         try row.makeRandomAccess()["seq"].decode(Int64.self)
-    }
-
-    static func itemType(_ raw: String) throws -> WorkItemType {
-        guard let value = WorkItemType(rawValue: raw) else { throw UnknownValue(column: "item_type", value: raw) }
-        return value
-    }
-
-    static func status(_ raw: String) throws -> WorkItemStatus {
-        guard let value = WorkItemStatus(rawValue: raw) else { throw UnknownValue(column: "status", value: raw) }
-        return value
     }
 
     /// The references of each item in `ids`, in their stored order.

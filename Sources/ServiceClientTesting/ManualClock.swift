@@ -1,3 +1,4 @@
+import ServiceClient
 import Synchronization
 
 /// A clock that only moves when told to, for exact tests of time-dependent logic.

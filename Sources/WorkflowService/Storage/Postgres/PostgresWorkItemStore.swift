@@ -247,8 +247,8 @@ struct PostgresWorkItemStore: WorkItemStore {
                 let summary = WorkItemSummary(
                     id: try columns["id"].decode(String.self),
                     title: try columns["title"].decode(String.self),
-                    status: try PostgresWorkItemRow.status(columns["status"].decode(String.self)),
-                    itemType: try PostgresWorkItemRow.itemType(columns["item_type"].decode(String.self))
+                    status: try StoredEnumValue.status(columns["status"].decode(String.self)),
+                    itemType: try StoredEnumValue.itemType(columns["item_type"].decode(String.self))
                 )
                 items[try columns["chunk_id"].decode(String.self), default: []].append(summary)
             }

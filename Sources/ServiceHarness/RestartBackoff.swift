@@ -1,4 +1,6 @@
-/// Settings of the supervisor's restart backoff; the defaults are RESILIENCE.md's.
+import ServiceClient
+
+/// Settings of the supervisor's restart backoff; the defaults are docs/resilience.md's.
 public struct RestartBackoffConfiguration: Sendable {
     public var base: Duration = .seconds(1)
     /// Relative jitter `f`: the delay is multiplied by `1 + U(-f, +f)`.

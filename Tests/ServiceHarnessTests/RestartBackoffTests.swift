@@ -1,6 +1,7 @@
+import ServiceClient
+import ServiceClientTesting
+import ServiceHarness
 import Testing
-
-@testable import ServiceClient
 
 @Suite("Restart backoff")
 struct RestartBackoffTests {
