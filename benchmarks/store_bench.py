@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -111,31 +110,6 @@ def start_server(binary, arguments, log):
     raise SystemExit(f"{binary} did not answer /health; see {log}")
 
 
-def creates(urls, concurrency, total):
-    """Creates spread over `urls` (worker i uses urls[i % len]); returns creates/s."""
-    per_worker = total // concurrency
-    errors = []
-
-    def worker(index):
-        client = wb.Client(urls[index % len(urls)])
-        for n in range(per_worker):
-            sample = wb.SAMPLES[n % len(wb.SAMPLES)]
-            status, _ = client.call("POST", "/mcp/work_items", dict(sample, title=f"{sample['title']} ({index}-{n})"))
-            if status != 201:
-                errors.append(status)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise SystemExit(f"{len(errors)} creates failed: {errors[:5]}")
-    return per_worker * concurrency / elapsed
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default=".build-release/release")
@@ -178,10 +152,10 @@ def main():
             rates = {}
             cpu = {}
             for concurrency in (1, 16):
-                creates(urls, concurrency, 300)  # warm-up
+                wb.creates_per_second(urls, concurrency, 300)  # warm-up
                 pg_pids = cluster.pids() if store == "postgres" else []
                 before = (cpu_seconds([p.pid for p, _ in servers]), cpu_seconds(pg_pids))
-                rates[concurrency] = creates(urls, concurrency, args.creates)
+                rates[concurrency] = wb.creates_per_second(urls, concurrency, args.creates)
                 pg_pids_after = cluster.pids() if store == "postgres" else []
                 after = (cpu_seconds([p.pid for p, _ in servers]), cpu_seconds(sorted(set(pg_pids) | set(pg_pids_after))))
                 count = (args.creates // concurrency) * concurrency

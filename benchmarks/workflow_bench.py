@@ -46,12 +46,14 @@ def sample_bodies():
 SAMPLES = sample_bodies()
 
 
-def creates_per_second(base, concurrency, total):
+def creates_per_second(bases, concurrency, total):
+    """Creates from `concurrency` threads, worker i sending to bases[i % len(bases)] (one URL or a list); creates/s."""
+    bases = [bases] if isinstance(bases, str) else bases
     per_worker = total // concurrency
     errors = []
 
     def worker(index):
-        client = Client(base)
+        client = Client(bases[index % len(bases)])
         for n in range(per_worker):
             body = dict(SAMPLES[n % len(SAMPLES)], title=f"{SAMPLES[n % len(SAMPLES)]['title']} ({index}-{n})")
             status, _ = client.call("POST", "/mcp/work_items", body)

@@ -118,7 +118,8 @@ extension Resilience {
                         }
                     }
                     // Let the burst get going, then crash the database under it.
-                    _ = await eventually(timeout: .seconds(30)) { acknowledged.value.count >= 50 }
+                    let burstGoing = await eventually(timeout: .seconds(30)) { acknowledged.value.count >= 50 }
+                    replicas.expect(burstGoing, "50 creates were acknowledged before PostgreSQL was stopped (\(acknowledged.value.count) were)")
                     try replicas.cluster.stopServer(mode: "immediate")
                     let refusedWhileDown = await eventually(timeout: .seconds(30)) { refused.value.count >= 4 }
                     replicas.expect(refusedWhileDown, "creates are refused with 503 while PostgreSQL is down")

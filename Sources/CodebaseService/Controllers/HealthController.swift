@@ -31,8 +31,9 @@ struct HealthController<Context: TrustingRequestContext> {
         } catch {
             databaseHealth = DatabaseHealth(status: "error", path: file, error: "\(error)")
         }
-        // Counts come from the database: while it cannot be read, the repositories are left out.
-        let repositories = try? await self.indexStatus.repositoryStates()
+        // Counts come from the database: while it cannot be read, the repositories are left out. A caller without the
+        // token sees only the status, so they are not read for it.
+        let repositories = context.callerIsTrusted ? try? await self.indexStatus.repositoryStates() : nil
         let dependency = self.peer.dependencyHealth
         let status =
             switch (databaseHealth.status, dependency.status) {

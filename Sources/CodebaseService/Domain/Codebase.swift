@@ -26,7 +26,7 @@ struct Codebase: Sendable {
         let started = ContinuousClock.now
         let search = try SearchValidation.validate(request)
         if let repository = search.filter.repository { _ = try self.resolve(repository) }
-        let page = try await self.declarationsFirst(try await self.search.search(search), search: search)
+        let page = try await self.search.search(search)
         let linked = await self.linkedWorkItems.fetch(chunkIDs: page.hits.map(\.chunk.id.string))
         let best = page.hits.first?.bm25 ?? 0
         let results = page.hits.map { hit in

@@ -75,17 +75,7 @@ struct GrepPattern: Sendable {
                     index = end
                 }
             case UInt8(ascii: "["):
-                index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
-                while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
-                    if bytes[index] == UInt8(ascii: "["), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ":") {
-                        while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "]")) { index += 1 }
-                        index += 1
-                    }
-                    index += 1
-                }
-                index += 1
+                index = Self.endOfBracket(bytes, from: index)
                 if let (bound, end) = interval(at: index) {
                     record(bound)
                     index = end
@@ -113,20 +103,34 @@ struct GrepPattern: Sendable {
         return frames.max() ?? 1
     }
 
+    /// The index just past the bracket expression that opens at `start`: a `]` right after `[` or `[^` is a member,
+    /// and `[:alpha:]`, `[.x.]` and `[=x=]` inside it hold a `]` of their own.
+    static func endOfBracket(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+        while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+            if bytes[index] == UInt8(ascii: "["), next == UInt8(ascii: ":") || next == UInt8(ascii: ".") || next == UInt8(ascii: "=") {
+                index += 2
+                while index + 1 < bytes.count, !(bytes[index] == next && bytes[index + 1] == UInt8(ascii: "]")) { index += 1 }
+                index += 2
+                continue
+            }
+            index += 1
+        }
+        return min(index + 1, bytes.count)
+    }
+
     /// `\1` to `\9` outside a bracket expression.
     private static func backreference(in pattern: String) -> String? {
         let bytes = Array(pattern.utf8)
         var index = 0
-        var inBracket = false
         while index < bytes.count {
             let byte = bytes[index]
-            if inBracket {
-                if byte == UInt8(ascii: "]") { inBracket = false }
-            } else if byte == UInt8(ascii: "[") {
-                inBracket = true
-                // `[]...]` and `[^]...]`: a `]` right after the opening is a member, not the end.
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "^") { index += 1 }
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "]") { index += 1 }
+            if byte == UInt8(ascii: "[") {
+                index = Self.endOfBracket(bytes, from: index)
+                continue
             } else if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
                 if (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[index + 1]) {
                     return "\\" + String(UnicodeScalar(bytes[index + 1]))
@@ -177,19 +181,7 @@ struct GrepPattern: Sendable {
                 continue
             case UInt8(ascii: "["):
                 endRun()
-                index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
-                while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
-                    // `[:alpha:]` inside a bracket expression holds a `]` of its own.
-                    if bytes[index] == UInt8(ascii: "["), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ":") {
-                        index += 2
-                        while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "]")) { index += 1 }
-                        index += 1
-                    }
-                    index += 1
-                }
-                index += 1
+                index = Self.endOfBracket(bytes, from: index)
                 continue
             case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "+"),
                 UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "{"), UInt8(ascii: "}"):

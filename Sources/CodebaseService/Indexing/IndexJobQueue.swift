@@ -48,7 +48,7 @@ actor IndexJobQueue {
         if let joined = self.pending.first(where: { self.records[$0]?.scope == scope }), let record = self.records[joined] {
             return record.job
         }
-        let id = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let id = Self.newJobID()
         let job = IndexJob(jobID: id, status: .pending, repository: scope.repositories.count == 1 ? scope.repositories[0] : nil)
         self.records[id] = Record(job: job, scope: scope)
         self.pending.append(id)
@@ -69,7 +69,7 @@ actor IndexJobQueue {
                 return
             }
         }
-        let id = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let id = Self.newJobID()
         self.records[id] = Record(
             job: IndexJob(jobID: id, status: .pending, repository: repository),
             scope: IndexScope(repositories: [repository], force: false, changes: changes)
@@ -86,6 +86,10 @@ actor IndexJobQueue {
             count += scope.changes?.count ?? 1
         }
         return count
+    }
+
+    private static func newJobID() -> String {
+        "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
 
     /// The job as it stands, with the time it has run so far.

@@ -27,10 +27,12 @@ struct SearchService: Sendable {
         let store = self.store
         let contextLines = self.contextLines
         return try await self.cache.value(for: key) {
-            let all = try await store.search(match: search.query.matchAll, filter: search.filter, limit: search.limit, contextLines: contextLines)
-            guard all.totalCount == 0, search.query.terms.count > 1 else { return all }
-            // No chunk has every word: rank the chunks that have some of them.
-            return try await store.search(match: search.query.matchAny, filter: search.filter, limit: search.limit, contextLines: contextLines)
+            var page = try await store.search(match: search.query.matchAll, filter: search.filter, limit: search.limit, contextLines: contextLines)
+            if page.totalCount == 0, search.query.terms.count > 1 {
+                // No chunk has every word: rank the chunks that have some of them.
+                page = try await store.search(match: search.query.matchAny, filter: search.filter, limit: search.limit, contextLines: contextLines)
+            }
+            return try await Self.declarationsFirst(page, search: search, store: store, contextLines: contextLines)
         }
     }
 }

@@ -149,11 +149,8 @@ final class InotifyWatcher: Sendable {
                 self.collector.record(.directory(path, reread: true), repository: repository.name)
             } else if event.has(IN_DELETE) || event.has(IN_MOVED_FROM) {
                 // A directory moved elsewhere keeps its watches, which would report under the old path: drop them.
-                for (watch, entry) in table.watched where entry.repository == index && entry.directory.hasPrefix(path + "/") {
-                    table.inotify.remove(watch: watch)
-                    table.watched[watch] = nil
-                }
-                for (watch, entry) in table.watched where entry.repository == index && entry.directory == path {
+                for (watch, entry) in table.watched
+                where entry.repository == index && (entry.directory == path || entry.directory.hasPrefix(path + "/")) {
                     table.inotify.remove(watch: watch)
                     table.watched[watch] = nil
                 }

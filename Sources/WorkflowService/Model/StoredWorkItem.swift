@@ -43,3 +43,23 @@ struct StoredWorkItem: Sendable, Hashable {
         WorkItemSummary(id: self.id, title: self.title, status: self.status, itemType: self.itemType)
     }
 }
+
+extension StoredWorkItem {
+    /// A new item, as either store writes it: a fresh `wi_` id, version 1, created and updated `now`.
+    init(new item: NewWorkItem, at now: Date) {
+        self.init(
+            id: "wi_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            title: item.title,
+            description: item.description,
+            itemType: item.itemType,
+            status: item.status,
+            parentID: item.parentID,
+            entityReferences: item.entityReferences,
+            metadata: item.metadata,
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+            deletedAt: nil
+        )
+    }
+}

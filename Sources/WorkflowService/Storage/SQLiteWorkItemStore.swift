@@ -5,8 +5,6 @@ import ServiceClient
 
 /// The GRDB implementation of `WorkItemStore`: a `DatabasePool` (WAL) in production, any writer in tests.
 struct SQLiteWorkItemStore: WorkItemStore {
-    /// The deepest a hierarchy may be: a top-level item is level 1.
-    static let maxDepth = 5
     /// How long an idempotency key is remembered.
     static let idempotencyWindow: TimeInterval = 24 * 60 * 60
 
@@ -57,28 +55,9 @@ struct SQLiteWorkItemStore: WorkItemStore {
                 }
             }
             if let parentID = item.parentID {
-                let parentDepth = try Self.depth(db, of: parentID)
-                guard parentDepth + 1 <= Self.maxDepth else {
-                    throw WorkflowError.invalid(
-                        field: "parent_id",
-                        "Work items nest at most \(Self.maxDepth) levels deep; '\(parentID)' is at level \(parentDepth)."
-                    )
-                }
+                try WorkItemHierarchy.checkNewChild(parentID: parentID, parentDepth: try Self.depth(db, of: parentID))
             }
-            let stored = StoredWorkItem(
-                id: "wi_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
-                title: item.title,
-                description: item.description,
-                itemType: item.itemType,
-                status: item.status,
-                parentID: item.parentID,
-                entityReferences: item.entityReferences,
-                metadata: item.metadata,
-                version: 1,
-                createdAt: now,
-                updatedAt: now,
-                deletedAt: nil
-            )
+            let stored = StoredWorkItem(new: item, at: now)
             try db.execute(
                 sql: """
                     INSERT INTO work_item (id, title, description, item_type, status, parent_id, metadata, version, created_at, updated_at)
@@ -299,11 +278,6 @@ struct SQLiteWorkItemStore: WorkItemStore {
                     """,
                 arguments: [id]
             ) ?? 1
-        guard parentDepth + height <= Self.maxDepth else {
-            throw WorkflowError.invalid(
-                field: "parent_id",
-                "Work items nest at most \(Self.maxDepth) levels deep; under '\(parentID)' (level \(parentDepth)) this item and its \(height - 1) levels below would reach level \(parentDepth + height)."
-            )
-        }
+        try WorkItemHierarchy.checkMove(parentID: parentID, parentDepth: parentDepth, height: height)
     }
 }

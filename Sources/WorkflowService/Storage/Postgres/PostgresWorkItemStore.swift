@@ -87,28 +87,9 @@ struct PostgresWorkItemStore: WorkItemStore {
             }
             if let parentID = item.parentID {
                 try await Self.lockHierarchy(connection)
-                let parentDepth = try await Self.depth(connection, of: parentID)
-                guard parentDepth + 1 <= SQLiteWorkItemStore.maxDepth else {
-                    throw WorkflowError.invalid(
-                        field: "parent_id",
-                        "Work items nest at most \(SQLiteWorkItemStore.maxDepth) levels deep; '\(parentID)' is at level \(parentDepth)."
-                    )
-                }
+                try WorkItemHierarchy.checkNewChild(parentID: parentID, parentDepth: try await Self.depth(connection, of: parentID))
             }
-            let stored = StoredWorkItem(
-                id: "wi_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
-                title: item.title,
-                description: item.description,
-                itemType: item.itemType,
-                status: item.status,
-                parentID: item.parentID,
-                entityReferences: item.entityReferences,
-                metadata: item.metadata,
-                version: 1,
-                createdAt: now,
-                updatedAt: now,
-                deletedAt: nil
-            )
+            let stored = StoredWorkItem(new: item, at: now)
             let metadata = try WorkItemRow.encodeMetadata(stored.metadata)
             let time = now.timeIntervalSince1970
             try await connection.run(
@@ -408,13 +389,6 @@ struct PostgresWorkItemStore: WorkItemStore {
             logger: self.queryLogger
         ).collect()
         let height = try rows.first.flatMap { try $0.makeRandomAccess()["height"].decode(Int?.self) } ?? 1
-        let maxDepth = SQLiteWorkItemStore.maxDepth
-        guard parentDepth + height <= maxDepth else {
-            throw WorkflowError.invalid(
-                field: "parent_id",
-                "Work items nest at most \(maxDepth) levels deep; under '\(parentID)' (level \(parentDepth)) this item and its "
-                    + "\(height - 1) levels below would reach level \(parentDepth + height)."
-            )
-        }
+        try WorkItemHierarchy.checkMove(parentID: parentID, parentDepth: parentDepth, height: height)
     }
 }

@@ -1,17 +1,20 @@
 import ServiceClient
 
-extension Codebase {
+extension SearchService {
     /// A search for one identifier puts the chunks that declare it first (with the best score): bm25 ranks a chunk
     /// that uses a name often above the one that defines it, and "where is X defined" is what such a search asks.
     /// Declarations come from the symbols table (the same name in any case, types before functions), filtered as the
-    /// search is; one that the page did not hold is read and added.
-    func declarationsFirst(_ page: StoredSearchPage, search: ValidatedSearch) async throws -> StoredSearchPage {
+    /// search is; one that the page did not hold is read and added. Part of the cached answer, so a repeated search
+    /// does not ask again.
+    static func declarationsFirst(_ page: StoredSearchPage, search: ValidatedSearch, store: any ChunkStore, contextLines: Int) async throws
+        -> StoredSearchPage
+    {
         guard let identifier = search.query.identifier else { return page }
         var query = SymbolQuery(name: identifier, limit: search.limit)
         query.ignoreCase = true
         query.repository = search.filter.repository
         query.fileType = search.filter.fileType
-        var declared = try await self.store.symbols(query)
+        var declared = try await store.symbols(query)
         if let directory = search.filter.directory { declared = declared.filter { $0.filePath.hasPrefix(directory) } }
         // The name as typed before other spellings of it.
         declared.sort { ($0.name == identifier ? 0 : 1) < ($1.name == identifier ? 0 : 1) }
@@ -23,7 +26,7 @@ extension Codebase {
             guard let id = ChunkID(declaration.chunkID), seen.insert(id).inserted else { continue }
             if let hit = page.hits.first(where: { $0.chunk.id == id }) {
                 promoted.append(StoredSearchHit(chunk: hit.chunk, bm25: best))
-            } else if let chunk = try await self.store.chunk(id: id, contextLines: self.contextLines) {
+            } else if let chunk = try await store.chunk(id: id, contextLines: contextLines) {
                 promoted.append(StoredSearchHit(chunk: chunk, bm25: best))
             }
         }
