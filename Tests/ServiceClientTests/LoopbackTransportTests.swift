@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOHTTP1
+import ServiceClientTesting
 import Testing
 
 @testable import ServiceClient
@@ -209,6 +210,28 @@ struct LoopbackTransportTests {
         #expect(wait > .zero)
         #expect(took < .milliseconds(10), "took \(took)")
         #expect(connection.dependencyHealth.circuit == .open)
+        try await connection.shutdown()
+    }
+
+    @Test("an open breaker fails the call at once even when retries and budget are left: no backoff sleep")
+    func openBreakerIsNotRetried() async throws {
+        let port = try await StubHTTPServer.closedPort()
+        let url = "http://127.0.0.1:\(port)"
+        var configuration = PeerConnectionConfiguration(urls: url)
+        configuration.retryBudget.minimumRetries = 1000
+        // The longest backoff the policy allows (just under 25 ms for a first retry), were the open breaker retried.
+        let connection = PeerConnection(peerName: "stub", configuration: configuration, random: FixedRandomSource(0.99), logger: .quiet)
+        let client = CodebaseClient(connection: connection)
+        for _ in 0..<5 {
+            await #expect(throws: PeerError.self) { try await client.lookup(chunkIDs: ["c"]) }
+        }
+        #expect(connection.pool.breaker(for: url)?.circuitState == .open)
+        let (result, took) = await self.elapsed { await Result.capture { try await client.lookup(chunkIDs: ["c"]) } }
+        guard case .failure(PeerError.circuitOpen) = result else {
+            Issue.record("expected circuitOpen, got \(result)")
+            return
+        }
+        #expect(took < .milliseconds(10), "took \(took)")
         try await connection.shutdown()
     }
 

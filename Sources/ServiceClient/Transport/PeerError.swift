@@ -34,8 +34,10 @@ public enum PeerError: Error, Sendable, Hashable {
     /// True when another attempt may succeed: the failure was quick and says nothing about the request itself.
     public var isRetryable: Bool {
         switch self {
-        case .connectionRefused, .connectionFailed, .serverError, .circuitOpen: true
-        case .timeout, .invalidResponse, .bodyTooLarge, .rejected, .noEndpoints, .cancelled: false
+        case .connectionRefused, .connectionFailed, .serverError: true
+        // Every breaker is open: the call fails at once with the wait (docs/resilience.md), rather than sleeping a
+        // backoff that is shorter than the breaker's cooldown and failing again.
+        case .circuitOpen, .timeout, .invalidResponse, .bodyTooLarge, .rejected, .noEndpoints, .cancelled: false
         }
     }
 
