@@ -135,6 +135,7 @@ func openDatabase(path: String) throws -> DatabasePool {
     configuration.prepareDatabase { db in
         // The writer builds FTS segments: a larger page cache saves re-reading them. Readers keep the default.
         if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+        try db.execute(sql: "PRAGMA mmap_size = 1073741824")
     }
     return try DatabasePool(path: path, configuration: configuration)
 }

@@ -125,27 +125,27 @@ struct GRDBChunkStore: ChunkStore {
                 conditions.append("f.repository_id = (SELECT id FROM repositories WHERE name = ?)")
                 arguments += [repository]
             }
-            let filterArguments = arguments
             arguments += [limit]
-            let joins = "JOIN chunks c ON c.id = chunk_fts.rowid JOIN files f ON f.id = c.file_id"
-            let whereClause = conditions.joined(separator: " AND ")
-            // `bm25` cannot be used under a window function, so the count is a query of its own.
+            // The chunk and file rows are joined only to filter: an unfiltered search ranks the FTS rows alone.
+            let joins = conditions.count > 1 ? "JOIN chunks c ON c.id = chunk_fts.rowid JOIN files f ON f.id = c.file_id" : ""
+            // One pass over the matches ranks them and counts them: `bm25` is computed in the inner query, as it cannot
+            // be used under a window function itself.
             let ranked = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.id, \(SearchRanking.scoreExpression) AS score
-                    FROM chunk_fts \(joins)
-                    WHERE \(whereClause)
-                    ORDER BY score, c.id
-                    LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, score, count(*) OVER () AS total FROM (
+                            SELECT chunk_fts.rowid AS id, \(SearchRanking.scoreExpression) AS score
+                            FROM chunk_fts \(joins)
+                            WHERE \(conditions.joined(separator: " AND "))
+                        )
+                        ORDER BY score, id
+                        LIMIT ?
+                        """
+                ),
                 arguments: arguments
             )
-            guard !ranked.isEmpty else { return StoredSearchPage(hits: [], totalCount: 0) }
-            let totalCount =
-                ranked.count < limit
-                ? ranked.count
-                : try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_fts \(joins) WHERE \(whereClause)", arguments: filterArguments) ?? 0
+            guard let first = ranked.first else { return StoredSearchPage(hits: [], totalCount: 0) }
+            let totalCount: Int = first["total"]
             let rowIDs: [Int64] = ranked.map { $0["id"] }
             var chunks = try Self.fetchChunks(db, rowIDs: rowIDs)
             var hits: [StoredSearchHit] = []
@@ -248,27 +248,46 @@ struct GRDBChunkStore: ChunkStore {
         guard lines > 0 else { return }
         let before = max(1, chunk.startLine - lines)
         let after = chunk.endLine + lines
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT start_line, content FROM chunks
-                WHERE file_id = ? AND ((end_line >= ? AND start_line < ?) OR (start_line <= ? AND end_line > ?))
-                ORDER BY start_line
-                """,
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT start_line, content FROM chunks
+                    WHERE file_id = ? AND ((end_line >= ? AND start_line < ?) OR (start_line <= ? AND end_line > ?))
+                    ORDER BY start_line
+                    """
+            ),
             arguments: [fileID, before, chunk.startLine, after, chunk.endLine]
         )
         var beforeLines: [Substring] = []
         var afterLines: [Substring] = []
-        for row in rows {
+        while let row = try rows.next() {
             let start: Int = row["start_line"]
             let content: String = row["content"]
-            for (offset, line) in content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let number = start + offset
-                if number >= before, number < chunk.startLine { beforeLines.append(line) }
-                if number > chunk.endLine, number <= after { afterLines.append(line) }
-            }
+            beforeLines += Self.lines(of: content, firstLine: start, in: before..<chunk.startLine)
+            afterLines += Self.lines(of: content, firstLine: start, in: (chunk.endLine + 1)..<(after + 1))
         }
         chunk.contextBefore = beforeLines.joined(separator: "\n")
         chunk.contextAfter = afterLines.joined(separator: "\n")
+    }
+
+    /// The lines of `content`, whose first line is numbered `firstLine`, that are numbered within `wanted`. Lines end
+    /// at `\n` bytes, as the chunker counts them; the scan stops after the last line wanted.
+    static func lines(of content: String, firstLine: Int, in wanted: Range<Int>) -> [Substring] {
+        guard !wanted.isEmpty, wanted.upperBound > firstLine else { return [] }
+        var lines: [Substring] = []
+        let utf8 = content.utf8
+        var lineStart = utf8.startIndex
+        var number = firstLine
+        var index = utf8.startIndex
+        while index < utf8.endIndex, number < wanted.upperBound {
+            if utf8[index] == UInt8(ascii: "\n") {
+                if wanted.contains(number) { lines.append(content[lineStart..<index]) }
+                number += 1
+                lineStart = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if index == utf8.endIndex, number < wanted.upperBound, wanted.contains(number) { lines.append(content[lineStart...]) }
+        return lines
     }
 }
