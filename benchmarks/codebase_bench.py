@@ -64,6 +64,13 @@ def post(connection, path, body):
     return response.status, json.loads(response.read())
 
 
+def peak_rss_megabytes(pid):
+    """The process's peak resident set (VmHWM), from start-up to now."""
+    with open(f"/proc/{pid}/status") as status:
+        kilobytes = int(re.search(r"VmHWM:\s+(\d+) kB", status.read()).group(1))
+    return round(kilobytes / 1024, 1)
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -119,6 +126,7 @@ def main():
         wall = time.perf_counter() - started
         assert status == 200 and job["status"] == "completed", job
         connection.close()
+        peak_rss_mb = peak_rss_megabytes(process.pid)
         stop_server(process)
 
         con = sqlite3.connect(database)
@@ -133,6 +141,7 @@ def main():
             "files_per_second": round(files / seconds, 1), "megabytes_per_second": round(text_bytes / 1e6 / seconds, 2),
             "chunks_per_second": round(chunks / seconds, 1), "database_bytes": db_bytes,
             "database_bytes_per_text_byte": round(db_bytes / text_bytes, 3),
+            "peak_rss_mb": peak_rss_mb,
         }
         if not args.no_baseline:
             # Right after ours: this machine's speed drifts over minutes, so only a back-to-back ratio carries.
