@@ -62,11 +62,15 @@ def call(connection, method, path, body=None):
 
 
 def rss_mb(pid):
+    """Resident MB: all (`VmRSS`) and anonymous (`RssAnon`), which leaves out the database pages SQLite reads through
+    its memory map (shared with the page cache, clean, given back under pressure)."""
+    fields = {}
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return None
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon"):
+                fields[key] = round(int(value.split()[0]) / 1024, 1)
+    return {"all": fields.get("VmRSS"), "anonymous": fields.get("RssAnon")}
 
 
 def names_from(repo, count, seed):

@@ -50,6 +50,33 @@ struct TextScanningTests {
         }
     }
 
+    @Test("a trigram filter never rules out a text that holds the literal, in either case, and rules out most that do not")
+    func trigramFilterHasNoFalseNegatives() {
+        var generator = Generator(state: 7)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCXYZ_0123456789 .(\n".utf8)
+        var ruledOut = 0
+        var absent = 0
+        for round in 0..<500 {
+            let text = (0..<(3 + generator.next(3000))).map { _ in alphabet[generator.next(alphabet.count)] }
+            let filter = TrigramFilter(text)
+            let start = generator.next(text.count - 2)
+            let present = Array(text[start..<min(text.count, start + 3 + generator.next(8))])
+            // The filter is case-blind: the literal as found, and with its letters' case flipped.
+            let flipped = present.map { asciiLowercased($0) == $0 ? asciiUppercased($0) : asciiLowercased($0) }
+            #expect(filter.mayContain(TrigramProbe(present)!), "round \(round)")
+            #expect(filter.mayContain(TrigramProbe(flipped)!), "round \(round)")
+            let other = (0..<8).map { _ in alphabet[generator.next(alphabet.count)] }
+            let reference = text.withUnsafeBufferPointer { GrepScan.find(other.map(asciiLowercased), in: $0, from: 0, to: $0.count, caseSensitive: false) }
+            if reference == nil {
+                absent += 1
+                if !filter.mayContain(TrigramProbe(other)!) { ruledOut += 1 }
+            }
+        }
+        #expect(TrigramProbe(Array("ab".utf8)) == nil)
+        // Not a bound on the false-positive rate, which depends on the text; only that the filter does its work.
+        #expect(ruledOut * 2 > absent, "\(ruledOut) of \(absent) absent literals ruled out")
+    }
+
     @Test("context lines are cut at newline bytes, the last line without one included, only the lines asked")
     func contextLines() {
         let content = "one\r\ntwo\n\nfour\nfive"

@@ -1,7 +1,8 @@
 /// The indexed text of every file, in memory, for exact and regex search: one buffer per file (its chunks in line
 /// order, each followed by a newline), in repository and path order. It is read from the index, not from disk, so
 /// grep sees exactly what search sees. Built on the first grep, then kept up to date when the index generation moves,
-/// re-reading only the files whose content hash changed. It costs about as much memory as the indexed text.
+/// re-reading only the files whose content hash changed. It costs about as much memory as the indexed text, plus
+/// 1 to 2 bits per byte for each file's `TrigramFilter`.
 actor GrepCorpus {
     /// One file's text and where its chunks start.
     struct File: Sendable {
@@ -12,6 +13,17 @@ actor GrepCorpus {
         /// 1-based first line of each chunk.
         let chunkLines: [Int]
         let chunkIDs: [ChunkID]
+        /// What the text may contain, to skip it for a literal it cannot hold.
+        let trigrams: TrigramFilter
+
+        init(digest: StoredFileDigest, text: [UInt8], chunkOffsets: [Int], chunkLines: [Int], chunkIDs: [ChunkID]) {
+            self.digest = digest
+            self.text = text
+            self.chunkOffsets = chunkOffsets
+            self.chunkLines = chunkLines
+            self.chunkIDs = chunkIDs
+            self.trigrams = TrigramFilter(text)
+        }
     }
 
     private let store: any ChunkStore

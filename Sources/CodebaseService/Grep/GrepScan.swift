@@ -75,7 +75,14 @@ struct GrepScan {
 
     func run(_ files: some Collection<GrepCorpus.File>) -> Outcome {
         var outcome = Outcome()
+        // The literal every match holds: files whose trigrams rule it out are not read.
+        let probe: TrigramProbe? =
+            switch self.pattern.matcher {
+            case .literal(let needle): TrigramProbe(needle)
+            case .regex: self.pattern.required.flatMap(TrigramProbe.init)
+            }
         for file in files where self.accepts(file.digest) {
+            if let probe, !file.trigrams.mayContain(probe) { continue }
             if let required = self.pattern.required, !Self.contains(file.text, required, caseSensitive: self.pattern.caseSensitive) { continue }
             file.text.withUnsafeBufferPointer { buffer in
                 self.scan(file, buffer, into: &outcome)
