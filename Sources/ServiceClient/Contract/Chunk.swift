@@ -17,9 +17,22 @@ public struct SearchRequest: Codable, Sendable, Hashable {
         self.repository = repository
     }
 
-    enum CodingKeys: String, CodingKey {
-        case query, limit, directory, repository
+    /// In the contract's order, which the unknown-field error lists.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case query, limit
         case fileType = "file_type"
+        case directory, repository
+    }
+
+    /// Strict, as every request body: a field the contract does not have is refused.
+    public init(from decoder: any Decoder) throws {
+        let fields = try RequestFields(decoder, allowed: CodingKeys.self)
+        self.query = try fields.required(String.self, CodingKeys.query)
+        self.limit = try fields.optional(Int.self, CodingKeys.limit)
+        self.fileType = try fields.optional(String.self, CodingKeys.fileType)
+        self.directory = try fields.optional(String.self, CodingKeys.directory)
+        self.repository = try fields.optional(String.self, CodingKeys.repository)
+        try fields.refuseUnknownFields()
     }
 }
 
@@ -232,7 +245,14 @@ public struct ChunkLookupRequest: Codable, Sendable, Hashable {
 
     public init(chunkIDs: [String]) { self.chunkIDs = chunkIDs }
 
-    enum CodingKeys: String, CodingKey { case chunkIDs = "chunk_ids" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case chunkIDs = "chunk_ids" }
+
+    /// Strict, as every request body: a field the contract does not have is refused.
+    public init(from decoder: any Decoder) throws {
+        let fields = try RequestFields(decoder, allowed: CodingKeys.self)
+        self.chunkIDs = try fields.required([String].self, CodingKeys.chunkIDs)
+        try fields.refuseUnknownFields()
+    }
 }
 
 /// `POST /mcp/chunks/lookup` answer: which ids exist now.
@@ -256,6 +276,17 @@ public struct IndexRequest: Codable, Sendable, Hashable {
         self.repository = repository
         self.force = force
         self.wait = wait
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case repository, force, wait }
+
+    /// Strict, as every request body: a field the contract does not have is refused.
+    public init(from decoder: any Decoder) throws {
+        let fields = try RequestFields(decoder, allowed: CodingKeys.self)
+        self.repository = try fields.optional(String.self, CodingKeys.repository)
+        self.force = try fields.optional(Bool.self, CodingKeys.force)
+        self.wait = try fields.optional(Bool.self, CodingKeys.wait)
+        try fields.refuseUnknownFields()
     }
 }
 
