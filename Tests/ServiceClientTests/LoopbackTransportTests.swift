@@ -4,6 +4,7 @@ import NIOHTTP1
 import Testing
 
 @testable import ServiceClient
+import ServiceClientTesting
 
 /// Calls over real loopback sockets: refused, hanging, oversized, and the breaker and retries around them.
 @Suite("Peer calls over loopback sockets", .serialized)
