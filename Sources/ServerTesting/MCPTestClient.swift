@@ -34,6 +34,14 @@ extension TestClientProtocol {
         return object
     }
 
+    /// `tools/list`: the whole result and its tools; a result without a tool list fails the test.
+    public func listTools() async throws -> (result: JSONValue, tools: [JSONValue]) {
+        let response = try await self.mcp("tools/list")
+        let result = try #require(response["result"])
+        guard case .array(let tools)? = result["tools"] else { throw MCPTestError("no tools") }
+        return (result, tools)
+    }
+
     /// Calls a tool and returns its result; a JSON-RPC error fails the test.
     public func callTool(_ name: String, _ arguments: [String: JSONValue], id: Int = 1) async throws -> ToolCallResult {
         let response = try await self.mcp("tools/call", .object(["name": .string(name), "arguments": .object(arguments)]), id: id)
@@ -49,6 +57,12 @@ extension TestClientProtocol {
         }
         return ToolCallResult(isError: result["isError"] == .bool(true), text: text, structured: result["structuredContent"] ?? .null)
     }
+}
+
+/// A JSON-RPC answer that is not what the test expects.
+public struct MCPTestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension JSONValue {

@@ -89,21 +89,8 @@ public struct SearchResult: Codable, Sendable, Hashable {
         case linkedWorkItems = "linked_work_items"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.chunkID = try c.decode(String.self, forKey: .chunkID)
-        self.filePath = try c.decode(String.self, forKey: .filePath)
-        self.repository = try c.decode(String.self, forKey: .repository)
-        self.language = try c.decode(String.self, forKey: .language)
-        self.content = try c.decode(String.self, forKey: .content)
-        self.startLine = try c.decode(Int.self, forKey: .startLine)
-        self.endLine = try c.decode(Int.self, forKey: .endLine)
-        self.similarityScore = try c.decode(Double.self, forKey: .similarityScore)
-        self.contextBefore = try c.decode(String.self, forKey: .contextBefore)
-        self.contextAfter = try c.decode(String.self, forKey: .contextAfter)
-        self.linkedWorkItems = try c.decodeIfPresent([WorkItemSummary].self, forKey: .linkedWorkItems)
-    }
-
+    // Written by hand so that `linked_work_items` is sent as `null` when workflow-mcp could not be asked; the
+    // synthesized decoding reads it back the same way.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(self.chunkID, forKey: .chunkID)
