@@ -6,6 +6,31 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// What both service libraries build on besides the client module: the HTTP server, SQLite, logging, metrics,
+/// graceful shutdown and MCP.
+let serviceDependencies: [Target.Dependency] = [
+    "ServiceClient",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "GRDB", package: "GRDB.swift"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "Metrics", package: "swift-metrics"),
+    .product(name: "Prometheus", package: "swift-prometheus"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "MCP", package: "swift-sdk"),
+    .product(name: "HummingbirdCore", package: "hummingbird"),
+    .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+]
+
+/// A thin executable: argument parsing over its library, which does the rest.
+func executable(_ name: String, library: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.byName(name: library), .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "workflow-codebase",
     platforms: [.macOS(.v15)],
@@ -55,60 +80,32 @@ let package = Package(
             dependencies: ["ServiceClient"],
             swiftSettings: swiftSettings
         ),
+        // What the two services' in-process tests share: contract JSON text and an MCP client over HummingbirdTesting.
+        .target(
+            name: "ServerTesting",
+            dependencies: [
+                "ServiceClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CodebaseService",
-            dependencies: [
-                "ServiceClient",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "MCP", package: "swift-sdk"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
+            dependencies: serviceDependencies + [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "CodebaseServer",
-            dependencies: [
-                "CodebaseService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        executable("CodebaseServer", library: "CodebaseService"),
         .target(
             name: "WorkflowService",
-            dependencies: [
-                "ServiceClient",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: serviceDependencies + [
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // For `ConnectionPoolError` only: what PostgresClient throws when its pool cannot connect.
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "MCP", package: "swift-sdk"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "WorkflowServer",
-            dependencies: [
-                "WorkflowService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        executable("WorkflowServer", library: "WorkflowService"),
         // Starts, stops, kills, pauses and restarts the real binaries; the fault proxy; the supervisor.
         .target(
             name: "ServiceHarness",
@@ -124,14 +121,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // `harness up`: argument parsing only; `LocalPair` in ServiceHarness does the rest.
-        .executableTarget(
-            name: "Harness",
-            dependencies: [
-                "ServiceHarness",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        executable("Harness", library: "ServiceHarness"),
         .testTarget(
             name: "ResilienceTests",
             dependencies: [
@@ -181,6 +171,7 @@ let package = Package(
             name: "CodebaseServiceTests",
             dependencies: [
                 "CodebaseService",
+                "ServerTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -189,6 +180,8 @@ let package = Package(
             name: "WorkflowServiceTests",
             dependencies: [
                 "WorkflowService",
+                "ServerTesting",
+                "ServiceClientTesting",
                 // The private PostgreSQL cluster the store tests run on.
                 "ServiceHarness",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -9,20 +9,19 @@ DIR with `POST /mcp/index {"wait": true}`, stops the server and measures the dat
 queries through HTTP on one keep-alive connection. Prints one JSON object with every figure.
 """
 
-import argparse
 import http.client
 import json
 import os
 import random
 import re
-import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from bench_common import codebase_arguments, percentile, remove_scratch, start_codebase, stop
 
 PHRASES = [
     "parse command line arguments", "open a file for reading", "read configuration file", "http request headers",
@@ -38,25 +37,6 @@ PHRASES = [
 ]
 
 
-def start_server(binary, database, repo, extra=()):
-    process = subprocess.Popen(
-        [binary, "--port", "0", "--database", database, "--repo", repo, "--workflow-url", "http://127.0.0.1:9",
-         "--no-startup-index", "--log-level", "warning", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    match = re.search(r"listening on http://([\d.]+):(\d+)", line)
-    if not match:
-        process.kill()
-        raise SystemExit("server did not start: " + line + process.stderr.read())
-    return process, int(match.group(2))
-
-
-def stop_server(process):
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
-    return process.returncode
-
-
 def post(connection, path, body):
     payload = json.dumps(body)
     connection.request("POST", path, body=payload, headers={"Content-Type": "application/json"})
@@ -69,11 +49,6 @@ def peak_rss_megabytes(pid):
     with open(f"/proc/{pid}/status") as status:
         kilobytes = int(re.search(r"VmHWM:\s+(\d+) kB", status.read()).group(1))
     return round(kilobytes / 1024, 1)
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def make_queries(database, count, seed):
@@ -105,11 +80,8 @@ def make_queries(database, count, seed):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--repo", required=True)
+    parser = codebase_arguments()
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--no-baseline", action="store_true", help="do not run python_fts5_baseline.py after the index")
     args = parser.parse_args()
@@ -119,7 +91,7 @@ def main():
     result = {"repo": os.path.abspath(args.repo)}
     try:
         # 1. Index once, cold database.
-        process, port = start_server(args.binary, database, args.repo)
+        process, port = start_codebase(args.binary, database, args.repo)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
         started = time.perf_counter()
         status, job = post(connection, "/mcp/index", {"wait": True})
@@ -127,7 +99,7 @@ def main():
         assert status == 200 and job["status"] == "completed", job
         connection.close()
         peak_rss_mb = peak_rss_megabytes(process.pid)
-        stop_server(process)
+        stop(process)
 
         con = sqlite3.connect(database)
         files, text_bytes = con.execute("SELECT count(*), sum(size) FROM files").fetchone()
@@ -153,7 +125,7 @@ def main():
             result["index"]["ratio_to_python_baseline"] = round(text_bytes / 1e6 / seconds / baseline, 2)
 
         # 2. Re-index with nothing changed: every file is read and hashed, nothing is written.
-        process, port = start_server(args.binary, database, args.repo)
+        process, port = start_codebase(args.binary, database, args.repo)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
         status, again = post(connection, "/mcp/index", {"wait": True})
         result["reindex_unchanged_seconds"] = round(again["duration_ms"] / 1000, 3)
@@ -175,7 +147,7 @@ def main():
             post(connection, "/mcp/search", query)
             cached.append((time.perf_counter() - started) * 1000)
         connection.close()
-        stop_server(process)
+        stop(process)
 
         declared = 0
         for index, name in definitions:
@@ -195,10 +167,7 @@ def main():
         }
         print(json.dumps(result, indent=2))
     finally:
-        if args.keep:
-            print("kept", work, file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        remove_scratch(work, args.keep)
 
 
 if __name__ == "__main__":

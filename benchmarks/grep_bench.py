@@ -11,18 +11,18 @@ and one `rg` process over the folder (`-F` for literals, its output thrown away)
 machine. The first grep, which builds the in-memory corpus, is timed apart. Prints one JSON object.
 """
 
-import argparse
 import http.client
 import json
 import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import tempfile
 import time
+
+from bench_common import codebase_arguments, percentile, remove_scratch, start_codebase, stop
 
 REGEXES = [
     r"def +parse_[a-z_]+", r"class [A-Z][a-z]+Error", r"raise [A-Z][A-Za-z]*Error\(", r"^import (os|sys)$",
@@ -31,25 +31,8 @@ REGEXES = [
 ]
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
 def summary(values):
     return {"p50": round(statistics.median(values), 2), "p95": round(percentile(values, 0.95), 2), "n": len(values)}
-
-
-def start(binary, database, repo):
-    process = subprocess.Popen(
-        [binary, "--port", "0", "--database", database, "--repo", repo, "--workflow-url", "http://127.0.0.1:9",
-         "--no-startup-index", "--no-watch", "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    match = re.search(r"listening on http://[\d.]+:(\d+)", process.stdout.readline())
-    if not match:
-        process.kill()
-        raise SystemExit("server did not start")
-    return process, int(match.group(1))
 
 
 def call(connection, method, path, body=None):
@@ -98,16 +81,13 @@ def rg_time(repo, pattern, literal):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--repo", required=True)
+    parser = codebase_arguments()
     parser.add_argument("--names", type=int, default=60)
-    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if not shutil.which("rg"):
         raise SystemExit("ripgrep (rg) is needed as the reference: apt-get install ripgrep")
     scratch = tempfile.mkdtemp(prefix="grep-bench-")
-    process, port = start(args.binary, os.path.join(scratch, "db.sqlite"), args.repo)
+    process, port = start_codebase(args.binary, os.path.join(scratch, "db.sqlite"), args.repo, "--no-watch", stderr=subprocess.DEVNULL)
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         _, job, _ = call(connection, "POST", "/mcp/index", {"wait": True})
@@ -154,9 +134,8 @@ def main():
         }
         print(json.dumps(result, indent=2))
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-        shutil.rmtree(scratch, ignore_errors=True)
+        stop(process)
+        remove_scratch(scratch, keep=False)
 
 
 if __name__ == "__main__":

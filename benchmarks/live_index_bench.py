@@ -18,7 +18,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -27,7 +26,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from codebase_bench import PHRASES, percentile  # noqa: E402  (same queries and percentile as the search benchmark)
+from bench_common import percentile, remove_scratch, stop  # noqa: E402
+from codebase_bench import PHRASES  # noqa: E402  (the same queries as the search benchmark)
 
 POLL = 0.005      # seconds between two polls of a condition
 DEADLINE = 10.0   # seconds before an edit counts as a failure
@@ -82,16 +82,6 @@ def start(command, logs, name):
         time.sleep(0.02)
     stop(process)
     raise SystemExit(f"{name} did not start; see {logs}/{name}.err")
-
-
-def stop(process):
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def repositories(client):
@@ -378,10 +368,7 @@ def main():
     finally:
         for process in processes:
             stop(process)
-        if args.keep:
-            print("kept", work, file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        remove_scratch(work, args.keep)
 
 
 if __name__ == "__main__":

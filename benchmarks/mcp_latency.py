@@ -14,6 +14,8 @@ import statistics
 import time
 from urllib.parse import urlparse
 
+from bench_common import percentile
+
 
 class Connection:
     """One keep-alive HTTP/1.1 connection."""
@@ -33,11 +35,6 @@ def timed(call):
     started = time.perf_counter()
     status, body = call()
     return (time.perf_counter() - started) * 1000, status, body
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def compare(name, rest_call, mcp_call, rounds, warmup):

@@ -7,12 +7,10 @@ Usage: python3 benchmarks/search_probe.py BINARY DATABASE [--repo DIR] [--slowes
 import argparse
 import http.client
 import json
-import os
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import codebase_bench as bench  # noqa: E402
+from bench_common import percentile, start_codebase, stop
+from codebase_bench import make_queries, post
 
 
 def main():
@@ -22,29 +20,29 @@ def main():
     parser.add_argument("--repo", default="/tmp/cbx/pystdlib")
     parser.add_argument("--slowest", type=int, default=10)
     args = parser.parse_args()
-    process, port = bench.start_server(args.binary, args.database, args.repo)
+    process, port = start_codebase(args.binary, args.database, args.repo)
     try:
-        queries, _ = bench.make_queries(args.database, 200, 7)
+        queries, _ = make_queries(args.database, 200, 7)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        bench.post(connection, "/mcp/search", {"query": "warm up the connection"})
+        post(connection, "/mcp/search", {"query": "warm up the connection"})
         rows = []
         for query in queries:
             started = time.perf_counter()
-            _, answer = bench.post(connection, "/mcp/search", query)
+            _, answer = post(connection, "/mcp/search", query)
             rows.append({"ms": (time.perf_counter() - started) * 1000, "server_ms": answer["latency_ms"],
                          "total_count": answer["total_count"], "query": query})
         for row in rows:
             started = time.perf_counter()
-            bench.post(connection, "/mcp/search", row["query"])
+            post(connection, "/mcp/search", row["query"])
             row["cached_ms"] = (time.perf_counter() - started) * 1000
-        summary = {name: {"p50": round(bench.percentile([r[key] for r in rows], 0.5), 2),
-                          "p95": round(bench.percentile([r[key] for r in rows], 0.95), 2)}
+        summary = {name: {"p50": round(percentile([r[key] for r in rows], 0.5), 2),
+                          "p95": round(percentile([r[key] for r in rows], 0.95), 2)}
                    for name, key in (("round_trip_ms", "ms"), ("cached_round_trip_ms", "cached_ms"))}
         print(json.dumps(summary))
         for row in sorted(rows, key=lambda r: -r["ms"])[:args.slowest]:
             print(json.dumps({k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}))
     finally:
-        bench.stop_server(process)
+        stop(process)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerTesting
 import ServiceClient
 import Synchronization
 import Testing

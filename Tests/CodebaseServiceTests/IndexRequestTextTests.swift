@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import ServerTesting
 import ServiceClient
 import Testing
 

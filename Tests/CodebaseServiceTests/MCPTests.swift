@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import ServerTesting
 import ServiceClient
 import Testing
 
@@ -14,9 +15,7 @@ struct MCPTests {
     @Test("tools/list names the tools of docs/mcp.md, each with typed input and output schemas, in at most 8 KiB")
     func listing() async throws {
         try await withFixtureApp { client, _, _ in
-            let response = try await client.mcp("tools/list")
-            let result = try #require(response["result"])
-            guard case .array(let tools)? = result["tools"] else { throw MCPTestError("no tools") }
+            let (result, tools) = try await client.listTools()
             #expect(Set(tools.compactMap { $0["name"]?.string }) == Self.toolNames)
             for tool in tools {
                 #expect(tool["inputSchema"]?["type"] == "object")
@@ -147,9 +146,4 @@ struct MCPTests {
             }
         }
     }
-}
-
-struct MCPTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerTesting
 import ServiceClient
 import Testing
 
@@ -22,15 +23,7 @@ struct StartupSmokeTests {
         configuration.logLevel = .error
         let app = try await buildApplication(configuration)
         try await app.test(.live) { client in
-            var health: HealthResponse?
-            for _ in 0..<200 {
-                let response = try await client.execute(uri: "/health", method: .get)
-                #expect(response.status == .ok)
-                health = try ContractCoding.makeDecoder().decode(HealthResponse.self, from: Data(response.body.readableBytesView))
-                if health?.dependencies["workflow-mcp"]?.status == .unreachable { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            let answer = try #require(health)
+            let answer = try #require(try await client.health(untilUnreachable: "workflow-mcp"))
             #expect(answer.service == "codebase-mcp")
             #expect(answer.status == "degraded")
             #expect(answer.dependencies["workflow-mcp"]?.status == .unreachable)

@@ -5,6 +5,7 @@ import ServiceClientTesting
 import Testing
 
 @testable import ServiceClient
+import ServiceClientTesting
 
 /// Calls over real loopback sockets: refused, hanging, oversized, and the breaker and retries around them.
 @Suite("Peer calls over loopback sockets", .serialized)

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerTesting
 import ServiceClient
 import Testing
 
@@ -23,16 +24,7 @@ struct HealthTests {
         configuration.logLevel = .error
         let app = try await buildApplication(configuration)
         try await app.test(.live) { client in
-            // The background check runs at start-up; poll until it has an answer.
-            var health: HealthResponse?
-            for _ in 0..<200 {
-                let response = try await client.execute(uri: "/health", method: .get)
-                #expect(response.status == .ok)
-                health = try ContractCoding.makeDecoder().decode(HealthResponse.self, from: Data(response.body.readableBytesView))
-                if health?.dependencies["codebase-mcp"]?.status == .unreachable { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            let answer = try #require(health)
+            let answer = try #require(try await client.health(untilUnreachable: "codebase-mcp"))
             #expect(answer.service == "workflow-mcp")
             #expect(answer.status == "degraded")
             #expect(answer.database.status == "ok")

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import ServiceClient
+import ServiceClientTesting
 import Testing
 
 @testable import WorkflowService

@@ -88,6 +88,39 @@ enum LineAnalyzer {
         index + 2 < end && bytes[index + 1] == quote && bytes[index + 2] == quote
     }
 
+    /// Inside a string: an escape skips the next byte, and the closing quote (three when `triple`) returns to code.
+    /// The bytes consumed, or `nil` when the byte at `index` is neither.
+    @inline(__always)
+    private static func stepInString(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ index: Int,
+        _ end: Int,
+        quote: UInt8,
+        triple: Bool,
+        state: inout LexState
+    ) -> Int? {
+        if bytes[index] == UInt8(ascii: "\\") { return 2 }
+        guard bytes[index] == quote, !triple || isTriple(bytes, index, end, quote) else { return nil }
+        state = .code
+        return triple ? 3 : 1
+    }
+
+    /// Opens a string at the quote at `index`, one that spans lines when `tripleQuotes` allows and the quote is
+    /// tripled; the bytes consumed.
+    @inline(__always)
+    private static func openString(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ index: Int,
+        _ end: Int,
+        tripleQuotes: Bool,
+        state: inout LexState
+    ) -> Int {
+        let quote = bytes[index]
+        let triple = tripleQuotes && isTriple(bytes, index, end, quote)
+        state = .string(quote: quote, triple: triple)
+        return triple ? 3 : 1
+    }
+
     /// `#` comments; `'`/`"` strings; with `tripleQuotes`, `'''`/`"""` strings that span lines.
     private static func scanHashLine(
         _ bytes: UnsafeBufferPointer<UInt8>,
@@ -102,21 +135,14 @@ enum LineAnalyzer {
             let byte = bytes[index]
             switch state {
             case .string(let quote, let triple):
-                if byte == UInt8(ascii: "\\") {
-                    index += 2
-                    continue
-                }
-                if byte == quote, !triple || isTriple(bytes, index, end, quote) {
-                    state = .code
-                    index += triple ? 3 : 1
+                if let step = stepInString(bytes, index, end, quote: quote, triple: triple, state: &state) {
+                    index += step
                     continue
                 }
             case .code:
                 if byte == UInt8(ascii: "#") { return .code }
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                    let triple = tripleQuotes && isTriple(bytes, index, end, byte)
-                    state = .string(quote: byte, triple: triple)
-                    index += triple ? 3 : 1
+                    index += openString(bytes, index, end, tripleQuotes: tripleQuotes, state: &state)
                     continue
                 }
             case .blockComment, .template, .fence:
@@ -150,13 +176,8 @@ enum LineAnalyzer {
                     continue
                 }
             case .string(let quote, let triple):
-                if byte == UInt8(ascii: "\\") {
-                    index += 2
-                    continue
-                }
-                if byte == quote, !triple || isTriple(bytes, index, end, quote) {
-                    state = .code
-                    index += triple ? 3 : 1
+                if let step = stepInString(bytes, index, end, quote: quote, triple: triple, state: &state) {
+                    index += step
                     continue
                 }
             case .code:
@@ -170,9 +191,7 @@ enum LineAnalyzer {
                     }
                 }
                 if byte == UInt8(ascii: "\"") {
-                    let triple = tripleQuotes && isTriple(bytes, index, end, byte)
-                    state = .string(quote: byte, triple: triple)
-                    index += triple ? 3 : 1
+                    index += openString(bytes, index, end, tripleQuotes: tripleQuotes, state: &state)
                     continue
                 }
                 if byte == UInt8(ascii: "`"), backticks {

@@ -17,9 +17,22 @@ public struct SearchRequest: Codable, Sendable, Hashable {
         self.repository = repository
     }
 
-    enum CodingKeys: String, CodingKey {
-        case query, limit, directory, repository
+    /// In the contract's order, which the unknown-field error lists.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case query, limit
         case fileType = "file_type"
+        case directory, repository
+    }
+
+    /// Strict, as every request body: a field the contract does not have is refused.
+    public init(from decoder: any Decoder) throws {
+        let fields = try RequestFields(decoder, allowed: CodingKeys.self)
+        self.query = try fields.required(String.self, CodingKeys.query)
+        self.limit = try fields.optional(Int.self, CodingKeys.limit)
+        self.fileType = try fields.optional(String.self, CodingKeys.fileType)
+        self.directory = try fields.optional(String.self, CodingKeys.directory)
+        self.repository = try fields.optional(String.self, CodingKeys.repository)
+        try fields.refuseUnknownFields()
     }
 }
 
@@ -76,21 +89,8 @@ public struct SearchResult: Codable, Sendable, Hashable {
         case linkedWorkItems = "linked_work_items"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.chunkID = try c.decode(String.self, forKey: .chunkID)
-        self.filePath = try c.decode(String.self, forKey: .filePath)
-        self.repository = try c.decode(String.self, forKey: .repository)
-        self.language = try c.decode(String.self, forKey: .language)
-        self.content = try c.decode(String.self, forKey: .content)
-        self.startLine = try c.decode(Int.self, forKey: .startLine)
-        self.endLine = try c.decode(Int.self, forKey: .endLine)
-        self.similarityScore = try c.decode(Double.self, forKey: .similarityScore)
-        self.contextBefore = try c.decode(String.self, forKey: .contextBefore)
-        self.contextAfter = try c.decode(String.self, forKey: .contextAfter)
-        self.linkedWorkItems = try c.decodeIfPresent([WorkItemSummary].self, forKey: .linkedWorkItems)
-    }
-
+    // Written by hand so that `linked_work_items` is sent as `null` when workflow-mcp could not be asked; the
+    // synthesized decoding reads it back the same way.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(self.chunkID, forKey: .chunkID)
@@ -232,7 +232,14 @@ public struct ChunkLookupRequest: Codable, Sendable, Hashable {
 
     public init(chunkIDs: [String]) { self.chunkIDs = chunkIDs }
 
-    enum CodingKeys: String, CodingKey { case chunkIDs = "chunk_ids" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case chunkIDs = "chunk_ids" }
+
+    /// Strict, as every request body: a field the contract does not have is refused.
+    public init(from decoder: any Decoder) throws {
+        let fields = try RequestFields(decoder, allowed: CodingKeys.self)
+        self.chunkIDs = try fields.required([String].self, CodingKeys.chunkIDs)
+        try fields.refuseUnknownFields()
+    }
 }
 
 /// `POST /mcp/chunks/lookup` answer: which ids exist now.
@@ -256,6 +263,17 @@ public struct IndexRequest: Codable, Sendable, Hashable {
         self.repository = repository
         self.force = force
         self.wait = wait
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case repository, force, wait }
+
+    /// Strict, as every request body: a field the contract does not have is refused.
+    public init(from decoder: any Decoder) throws {
+        let fields = try RequestFields(decoder, allowed: CodingKeys.self)
+        self.repository = try fields.optional(String.self, CodingKeys.repository)
+        self.force = try fields.optional(Bool.self, CodingKeys.force)
+        self.wait = try fields.optional(Bool.self, CodingKeys.wait)
+        try fields.refuseUnknownFields()
     }
 }
 

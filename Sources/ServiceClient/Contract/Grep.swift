@@ -33,11 +33,27 @@ public struct GrepRequest: Codable, Sendable, Hashable {
         self.limit = limit
     }
 
-    enum CodingKeys: String, CodingKey {
-        case pattern, regex, directory, repository, limit
+    /// In the contract's order, which the unknown-field error lists.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case pattern, regex
         case caseSensitive = "case_sensitive"
         case wholeWord = "whole_word"
         case fileType = "file_type"
+        case directory, repository, limit
+    }
+
+    /// Strict, as every request body: a field the contract does not have is refused.
+    public init(from decoder: any Decoder) throws {
+        let fields = try RequestFields(decoder, allowed: CodingKeys.self)
+        self.pattern = try fields.required(String.self, CodingKeys.pattern)
+        self.regex = try fields.optional(Bool.self, CodingKeys.regex)
+        self.caseSensitive = try fields.optional(Bool.self, CodingKeys.caseSensitive)
+        self.wholeWord = try fields.optional(Bool.self, CodingKeys.wholeWord)
+        self.fileType = try fields.optional(String.self, CodingKeys.fileType)
+        self.directory = try fields.optional(String.self, CodingKeys.directory)
+        self.repository = try fields.optional(String.self, CodingKeys.repository)
+        self.limit = try fields.optional(Int.self, CodingKeys.limit)
+        try fields.refuseUnknownFields()
     }
 }
 

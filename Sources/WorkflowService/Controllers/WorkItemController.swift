@@ -20,7 +20,8 @@ struct WorkItemController<Context: RequestContext> {
     /// `POST /mcp/work_items` → 201; a repeat with the same `Idempotency-Key` and body returns the first result.
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-        let created = try await self.workItems.create(try await request.jsonBody(context: context), idempotencyKey: key)
+        let body = try await request.decodeBody(as: WorkItemCreation.self, context: context)
+        let created = try await self.workItems.create(body, idempotencyKey: key)
         var headers = HTTPFields()
         headers[.location] = "/mcp/work_items/\(created.item.id)"
         if created.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
@@ -41,7 +42,8 @@ struct WorkItemController<Context: RequestContext> {
     /// `PATCH /mcp/work_items/{id}` with `expected_version` → 200, or 409 `version_conflict`.
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
-        return try JSONResponse.make(try await self.workItems.update(id: id, try await request.jsonBody(context: context)))
+        let changes = try await request.decodeBody(as: WorkItemChanges.self, context: context)
+        return try JSONResponse.make(try await self.workItems.update(id: id, changes))
     }
 
     /// `DELETE /mcp/work_items/{id}` → 204; the item is kept, marked deleted.

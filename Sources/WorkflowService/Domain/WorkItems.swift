@@ -14,12 +14,11 @@ struct WorkItems: Sendable {
     }
 
     /// Creates an item from a create body; a repeat with the same `idempotencyKey` and body returns the first item.
-    func create(_ body: JSONValue, idempotencyKey: String?) async throws -> Created {
-        let item = try WorkItemInput.parseCreate(body)
+    func create(_ body: WorkItemCreation, idempotencyKey: String?) async throws -> Created {
         if let idempotencyKey { try Self.validateIdempotencyKey(idempotencyKey) }
         // Only a keyed create needs the canonical body, to tell a repeat from a different request.
-        let canonical = idempotencyKey == nil ? "" : String(decoding: try Self.canonicalEncoder.encode(body), as: UTF8.self)
-        let outcome = try await self.store.create(item, idempotencyKey: idempotencyKey, canonicalRequest: canonical)
+        let canonical = idempotencyKey == nil ? "" : String(decoding: try Self.canonicalEncoder.encode(body.asSent), as: UTF8.self)
+        let outcome = try await self.store.create(body.item, idempotencyKey: idempotencyKey, canonicalRequest: canonical)
         let check = try await self.references.check(outcome.item.entityReferences)
         var replayed = false
         if case .replayed = outcome { replayed = true }
@@ -42,8 +41,7 @@ struct WorkItems: Sendable {
     }
 
     /// Applies a patch body (with `expected_version`); `version_conflict` when the item moved on.
-    func update(id: String, _ body: JSONValue) async throws -> WorkItem {
-        let changes = try WorkItemInput.parsePatch(body)
+    func update(id: String, _ changes: WorkItemChanges) async throws -> WorkItem {
         let item = try await self.store.update(id: id, changes)
         return item.response(try await self.references.check(item.entityReferences))
     }
@@ -54,8 +52,8 @@ struct WorkItems: Sendable {
     }
 
     /// The live items that reference each chunk id of a `{"chunk_ids": [...]}` body.
-    func itemsReferencing(_ body: JSONValue) async throws -> WorkItemsByReferencesResponse {
-        WorkItemsByReferencesResponse(items: try await self.store.itemsReferencing(try WorkItemInput.chunkIDs(body)))
+    func itemsReferencing(_ body: ReferencedChunks) async throws -> WorkItemsByReferencesResponse {
+        WorkItemsByReferencesResponse(items: try await self.store.itemsReferencing(body.chunkIDs))
     }
 
     /// Sorted keys, so the same body always has the same canonical text.

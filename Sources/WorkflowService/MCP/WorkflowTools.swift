@@ -67,7 +67,8 @@ struct WorkflowTools: Sendable {
             switch name {
             case "create_work_item":
                 let key = try arguments.optionalString("idempotency_key")
-                let created = try await self.workItems.create(arguments.body(removing: ["idempotency_key"]), idempotencyKey: key)
+                let body = try WorkItemInput.decode(WorkItemCreation.self, from: arguments.body(removing: ["idempotency_key"]))
+                let created = try await self.workItems.create(body, idempotencyKey: key)
                 return try Self.result(created.item)
             case "get_work_item":
                 let parameters = try arguments.refuseUnknown(["id", "include_deleted"]).queryParameters().filter { $0.key != "id" }
@@ -78,7 +79,8 @@ struct WorkflowTools: Sendable {
                 return ToolResult(structured: try ToolArguments.encode(page), text: WorkItemText.render(page))
             case "update_work_item":
                 let id = try arguments.string("id")
-                return try Self.result(try await self.workItems.update(id: id, arguments.body(removing: ["id"])))
+                let changes = try WorkItemInput.decode(WorkItemChanges.self, from: arguments.body(removing: ["id"]))
+                return try Self.result(try await self.workItems.update(id: id, changes))
             case "delete_work_item":
                 let id = try arguments.refuseUnknown(["id"]).string("id")
                 try await self.workItems.delete(id: id)

@@ -1,3 +1,4 @@
+import Foundation
 import ServiceClient
 
 /// The validated fields of a create request, with the contract's defaults applied.
@@ -24,61 +25,113 @@ struct WorkItemChanges: Sendable, Hashable {
     var expectedVersion: Int
 }
 
-/// Parses request bodies field by field, so every rejection names its field.
-enum WorkItemInput {
-    static let maxTitleLength = 200
-    static let maxDescriptionLength = 100_000
-    static let maxReferences = 100
-    static let maxReferenceLength = 256
+private typealias Key = WorkItemInput.Key
 
-    static let createFields: Set<String> = ["title", "description", "item_type", "status", "parent_id", "entity_references", "metadata"]
+/// A create body, read strictly: the validated item, and the fields as sent, whose canonical text tells a repeat of an
+/// idempotent create from a different request.
+struct WorkItemCreation: Decodable, Sendable {
+    var item: NewWorkItem
+    /// Every field of the body as sent (all of them known ones): encoded with sorted keys, the same text as the body.
+    var asSent: JSONValue
 
-    /// Parses a `POST /mcp/work_items` body.
-    static func parseCreate(_ body: JSONValue) throws(WorkflowError) -> NewWorkItem {
-        let fields = try self.object(body)
-        try self.rejectUnknown(fields, allowed: self.createFields)
-        guard let title = fields["title"] else { throw WorkflowError.invalid(field: "title", "title is required (1 to 200 characters).") }
-        var item = NewWorkItem(title: try self.title(title))
-        if let value = fields["description"] { item.description = try self.description(value) }
-        if let value = fields["item_type"] { item.itemType = try self.itemType(value) }
-        if let value = fields["status"] { item.status = try self.status(value) }
-        if let value = fields["parent_id"] { item.parentID = try self.parentID(value) }
-        if let value = fields["entity_references"] { item.entityReferences = try self.references(value) }
-        if let value = fields["metadata"] { item.metadata = try self.metadata(value) }
-        return item
+    init(from decoder: any Decoder) throws {
+        let fields = try WorkItemInput.fields(decoder, allowed: WorkItemInput.createFields)
+        var asSent: [String: JSONValue] = [:]
+        // A create reads the fields a patch does, the title required; it has no version to expect.
+        let read = try WorkItemChanges(fields, titleRequired: true, expectedVersion: 0, asSent: &asSent)
+        // `NewWorkItem` holds the contract's defaults for the fields left out.
+        let defaults = NewWorkItem(title: read.title ?? "")
+        self.item = NewWorkItem(
+            title: defaults.title,
+            description: read.description ?? defaults.description,
+            itemType: read.itemType ?? defaults.itemType,
+            status: read.status ?? defaults.status,
+            parentID: read.parentID ?? defaults.parentID,
+            entityReferences: read.entityReferences ?? defaults.entityReferences,
+            metadata: read.metadata ?? defaults.metadata
+        )
+        self.asSent = .object(asSent)
     }
+}
 
-    /// Parses a `PATCH /mcp/work_items/{id}` body.
-    static func parsePatch(_ body: JSONValue) throws(WorkflowError) -> WorkItemChanges {
-        let fields = try self.object(body)
-        try self.rejectUnknown(fields, allowed: self.createFields.union(["expected_version"]))
-        guard let versionValue = fields["expected_version"] else {
+extension WorkItemChanges: Decodable {
+    /// A `PATCH /mcp/work_items/{id}` body, read strictly: an absent field stays as it is, `parent_id: null` moves the
+    /// item to the top level.
+    init(from decoder: any Decoder) throws {
+        let fields = try WorkItemInput.fields(decoder, allowed: WorkItemInput.Key.allCases)
+        let positive = "expected_version must be a positive integer."
+        guard let version = try WorkItemInput.value(fields, Int64.self, Key.expectedVersion, else: positive) else {
             throw WorkflowError.invalid(field: "expected_version", "expected_version is required: send the version you last read.")
         }
-        guard case .int(let version) = versionValue, version >= 1, version <= Int64(Int32.max) else {
-            throw WorkflowError.invalid(field: "expected_version", "expected_version must be a positive integer.")
-        }
-        var changes = WorkItemChanges(expectedVersion: Int(version))
-        if let value = fields["title"] { changes.title = try self.title(value) }
-        if let value = fields["description"] { changes.description = try self.description(value) }
-        if let value = fields["item_type"] { changes.itemType = try self.itemType(value) }
-        if let value = fields["status"] { changes.status = try self.status(value) }
-        if let value = fields["parent_id"] { changes.parentID = .some(try self.parentID(value)) }
-        if let value = fields["entity_references"] { changes.entityReferences = try self.references(value) }
-        if let value = fields["metadata"] { changes.metadata = try self.metadata(value) }
-        return changes
+        guard version >= 1, version <= Int64(Int32.max) else { throw WorkflowError.invalid(field: "expected_version", positive) }
+        var asSent: [String: JSONValue] = [:]
+        try self.init(fields, titleRequired: false, expectedVersion: Int(version), asSent: &asSent)
     }
 
-    /// Parses a `chunk_ids` list of 1 to 1000 non-empty strings.
-    static func chunkIDs(_ body: JSONValue) throws(WorkflowError) -> [String] {
-        let fields = try self.object(body)
-        try self.rejectUnknown(fields, allowed: ["chunk_ids"])
-        guard case .array(let values)? = fields["chunk_ids"], (1...1000).contains(values.count) else {
-            throw WorkflowError.invalid(field: "chunk_ids", "chunk_ids must be a list of 1 to 1000 chunk ids.")
+    /// The fields a create and a patch share, each validated in the contract's order (`nil` when absent); `asSent`
+    /// collects them as sent.
+    fileprivate init(
+        _ fields: RequestFields,
+        titleRequired: Bool,
+        expectedVersion: Int,
+        asSent: inout [String: JSONValue]
+    ) throws(WorkflowError) {
+        typealias Input = WorkItemInput
+        self.init(expectedVersion: expectedVersion)
+        if let title = try Input.value(fields, String.self, Key.title, else: "title must be a string.") {
+            self.title = try Input.title(title)
+            asSent["title"] = .string(title)
+        } else if titleRequired {
+            throw WorkflowError.invalid(field: "title", "title is required (1 to 200 characters).")
+        }
+        if let description = try Input.value(fields, String.self, Key.description, else: Input.descriptionRule) {
+            self.description = try Input.description(description)
+            asSent["description"] = .string(description)
+        }
+        if let type = try Input.value(fields, String.self, Key.itemType, else: Input.itemTypeRule) {
+            self.itemType = try Input.itemType(type)
+            asSent["item_type"] = .string(type)
+        }
+        if let status = try Input.value(fields, String.self, Key.status, else: Input.statusRule) {
+            self.status = try Input.status(status)
+            asSent["status"] = .string(status)
+        }
+        switch try Input.read(fields, String.self, Key.parentID, else: Input.parentRule) {
+        case .absent:
+            break
+        case .null:
+            self.parentID = .some(nil)
+            asSent["parent_id"] = .null
+        case .value(let id):
+            self.parentID = .some(try Input.parentID(id))
+            asSent["parent_id"] = .string(id)
+        }
+        if let references = try Input.value(fields, [JSONValue].self, Key.entityReferences, else: Input.referencesRule) {
+            self.entityReferences = try Input.references(references)
+            asSent["entity_references"] = .array(references)
+        }
+        if let metadata = try Input.value(fields, [String: JSONValue].self, Key.metadata, else: Input.metadataRule) {
+            self.metadata = try Input.metadata(metadata)
+            asSent["metadata"] = .object(metadata)
+        }
+    }
+}
+
+/// A `{"chunk_ids": [...]}` body of 1 to 1000 non-empty ids, read strictly.
+struct ReferencedChunks: Decodable, Sendable {
+    var chunkIDs: [String]
+
+    init(from decoder: any Decoder) throws {
+        let key = AnyCodingKey("chunk_ids")
+        let fields = try WorkItemInput.fields(decoder, allowed: [key])
+        let rule = "chunk_ids must be a list of 1 to 1000 chunk ids."
+        // Members are read one by one after the length, so each rejection keeps its own wording.
+        guard let values = try WorkItemInput.value(fields, [JSONValue].self, key, else: rule), (1...1000).contains(values.count) else {
+            throw WorkflowError.invalid(field: "chunk_ids", rule)
         }
         var ids: [String] = []
         for value in values {
-            guard case .string(let id) = value, !id.isEmpty, id.count <= self.maxReferenceLength else {
+            guard case .string(let id) = value, !id.isEmpty, id.count <= WorkItemInput.maxReferenceLength else {
                 throw WorkflowError.invalid(field: "chunk_ids", "every chunk id must be a non-empty string of at most 256 characters.")
             }
             guard !TextRules.containsControlCharacter(id) else {
@@ -86,22 +139,95 @@ enum WorkItemInput {
             }
             ids.append(id)
         }
-        return ids
+        self.chunkIDs = ids
+    }
+}
+
+/// The rules of work-item bodies, shared by the create, the patch and the MCP tools, so every rejection names its field
+/// in the same words.
+enum WorkItemInput {
+    static let maxTitleLength = 200
+    static let maxDescriptionLength = 100_000
+    static let maxReferences = 100
+    static let maxReferenceLength = 256
+
+    /// The fields of a work-item body; `expected_version` is a patch's only.
+    enum Key: String, CodingKey, CaseIterable {
+        case title, description
+        case itemType = "item_type"
+        case status
+        case parentID = "parent_id"
+        case entityReferences = "entity_references"
+        case metadata
+        case expectedVersion = "expected_version"
     }
 
-    private static func object(_ body: JSONValue) throws(WorkflowError) -> [String: JSONValue] {
-        guard case .object(let fields) = body else { throw WorkflowError.invalid(field: "body", "The body must be a JSON object.") }
-        return fields
-    }
+    static let createFields = Key.allCases.filter { $0 != .expectedVersion }
 
-    private static func rejectUnknown(_ fields: [String: JSONValue], allowed: Set<String>) throws(WorkflowError) {
-        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw WorkflowError.invalid(field: unknown, "Unknown field '\(unknown)'. Allowed: \(allowed.sorted().joined(separator: ", ")).")
+    static let descriptionRule = "description must be a string of at most 100000 characters."
+    static let itemTypeRule = "item_type must be one of: \(WorkItemType.allCases.map(\.rawValue).joined(separator: ", "))."
+    static let statusRule = "status must be one of: \(WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", "))."
+    static let parentRule = "parent_id must be the id of an existing work item, or null."
+    static let referencesRule = "entity_references must be a list of chunk ids."
+    static let metadataRule = "metadata must be a JSON object."
+
+    /// Decodes a body given as a JSON value (MCP arguments) the way a REST body is decoded.
+    static func decode<Body: Decodable>(_ type: Body.Type, from value: JSONValue) throws(WorkflowError) -> Body {
+        do {
+            return try JSONDecoder().decode(Body.self, from: try JSONEncoder().encode(value))
+        } catch let error as WorkflowError {
+            throw error
+        } catch {
+            throw .invalid(field: "body", "The body is not valid JSON.")
         }
     }
 
-    private static func title(_ value: JSONValue) throws(WorkflowError) -> String {
-        guard case .string(let title) = value else { throw WorkflowError.invalid(field: "title", "title must be a string.") }
+    /// The body's fields: `body` is at fault when it is not a JSON object, an unknown field before any other.
+    static func fields(_ decoder: any Decoder, allowed: [some CodingKey]) throws(WorkflowError) -> RequestFields {
+        let names = allowed.map(\.stringValue)
+        let fields: RequestFields
+        do {
+            fields = try RequestFields(decoder, allowed: names)
+        } catch {
+            throw .invalid(field: "body", "The body must be a JSON object.")
+        }
+        if let unknown = fields.unknownField {
+            throw .invalid(field: unknown, "Unknown field '\(unknown)'. Allowed: \(names.sorted().joined(separator: ", ")).")
+        }
+        return fields
+    }
+
+    /// The field as sent; a value of another kind answers `rule`.
+    static func read<Value: Decodable>(
+        _ fields: RequestFields,
+        _ type: Value.Type,
+        _ key: some CodingKey,
+        else rule: String
+    ) throws(WorkflowError) -> BodyField<Value> {
+        do {
+            return try fields.field(type, key)
+        } catch {
+            // A number beyond any Double, anywhere in the value: not JSON this service can read at all.
+            guard fields.isReadable(key) else { throw .invalid(field: "body", "The body is not valid JSON.") }
+            throw .invalid(field: key.stringValue, rule)
+        }
+    }
+
+    /// The field's value, `nil` when absent; `null` or a value of another kind answers `rule`.
+    static func value<Value: Decodable>(
+        _ fields: RequestFields,
+        _ type: Value.Type,
+        _ key: some CodingKey,
+        else rule: String
+    ) throws(WorkflowError) -> Value? {
+        switch try self.read(fields, type, key, else: rule) {
+        case .absent: return nil
+        case .null: throw .invalid(field: key.stringValue, rule)
+        case .value(let value): return value
+        }
+    }
+
+    static func title(_ title: String) throws(WorkflowError) -> String {
         guard !title.allSatisfy(\.isWhitespace), title.count <= self.maxTitleLength else {
             throw WorkflowError.invalid(field: "title", "title must have 1 to 200 characters and not be blank.")
         }
@@ -109,45 +235,32 @@ enum WorkItemInput {
         return title
     }
 
-    private static func description(_ value: JSONValue) throws(WorkflowError) -> String {
-        guard case .string(let description) = value, description.count <= self.maxDescriptionLength else {
-            throw WorkflowError.invalid(field: "description", "description must be a string of at most 100000 characters.")
-        }
+    static func description(_ description: String) throws(WorkflowError) -> String {
+        guard description.count <= self.maxDescriptionLength else { throw WorkflowError.invalid(field: "description", self.descriptionRule) }
         guard !TextRules.containsNUL(description) else {
             throw WorkflowError.invalid(field: "description", "description must not contain NUL characters (U+0000).")
         }
         return description
     }
 
-    private static func itemType(_ value: JSONValue) throws(WorkflowError) -> WorkItemType {
-        guard case .string(let raw) = value, let type = WorkItemType(rawValue: raw) else {
-            let allowed = WorkItemType.allCases.map(\.rawValue).joined(separator: ", ")
-            throw WorkflowError.invalid(field: "item_type", "item_type must be one of: \(allowed).")
-        }
+    static func itemType(_ raw: String) throws(WorkflowError) -> WorkItemType {
+        guard let type = WorkItemType(rawValue: raw) else { throw WorkflowError.invalid(field: "item_type", self.itemTypeRule) }
         return type
     }
 
-    private static func status(_ value: JSONValue) throws(WorkflowError) -> WorkItemStatus {
-        guard case .string(let raw) = value, let status = WorkItemStatus(rawValue: raw) else {
-            let allowed = WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", ")
-            throw WorkflowError.invalid(field: "status", "status must be one of: \(allowed).")
-        }
+    static func status(_ raw: String) throws(WorkflowError) -> WorkItemStatus {
+        guard let status = WorkItemStatus(rawValue: raw) else { throw WorkflowError.invalid(field: "status", self.statusRule) }
         return status
     }
 
-    private static func parentID(_ value: JSONValue) throws(WorkflowError) -> String? {
-        switch value {
-        case .null: return nil
-        case .string(let id) where !id.isEmpty && !TextRules.containsControlCharacter(id): return id
-        default: throw WorkflowError.invalid(field: "parent_id", "parent_id must be the id of an existing work item, or null.")
-        }
+    static func parentID(_ id: String) throws(WorkflowError) -> String {
+        guard !id.isEmpty, !TextRules.containsControlCharacter(id) else { throw WorkflowError.invalid(field: "parent_id", self.parentRule) }
+        return id
     }
 
-    /// Up to 100 non-empty ids; duplicates removed, first occurrence kept.
-    private static func references(_ value: JSONValue) throws(WorkflowError) -> [String] {
-        guard case .array(let values) = value else {
-            throw WorkflowError.invalid(field: "entity_references", "entity_references must be a list of chunk ids.")
-        }
+    /// Up to 100 non-empty ids; duplicates removed, first occurrence kept. Members are checked one by one, so each
+    /// rejection keeps its own wording.
+    static func references(_ values: [JSONValue]) throws(WorkflowError) -> [String] {
         var seen = Set<String>()
         var references: [String] = []
         for value in values {
@@ -168,9 +281,8 @@ enum WorkItemInput {
         return references
     }
 
-    private static func metadata(_ value: JSONValue) throws(WorkflowError) -> [String: JSONValue] {
-        guard case .object(let metadata) = value else { throw WorkflowError.invalid(field: "metadata", "metadata must be a JSON object.") }
-        guard !TextRules.containsNUL(value) else {
+    static func metadata(_ metadata: [String: JSONValue]) throws(WorkflowError) -> [String: JSONValue] {
+        guard !TextRules.containsNUL(.object(metadata)) else {
             throw WorkflowError.invalid(field: "metadata", "metadata keys and strings must not contain NUL characters (U+0000).")
         }
         return metadata

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerTesting
 import ServiceClient
 import Synchronization
 import Testing
@@ -156,11 +157,6 @@ extension TestClientProtocol {
         #expect(response.status == .ok, "\(response.text)")
         return try response.decode(ChunkLookupResponse.self)
     }
-}
-
-/// Contract JSON text of a value.
-func json(_ value: some Encodable) throws -> String {
-    String(decoding: try ContractCoding.makeEncoder().encode(value), as: UTF8.self)
 }
 
 /// Every chunk of the index, read straight from the SQLite file: (id, path, start line, content).

@@ -94,8 +94,3 @@ extension TestClientProtocol {
         return try response.decode(WorkItem.self)
     }
 }
-
-/// Encodes a value as contract JSON text.
-func json(_ value: some Encodable) throws -> String {
-    String(decoding: try ContractCoding.makeEncoder().encode(value), as: UTF8.self)
-}

@@ -6,7 +6,7 @@ import Testing
 /// regression would hang the whole suite instead of failing one test. It returns `false` on timeout rather than
 /// throwing, so the caller can still release what its tasks wait on (open a gate, cancel a task) and end.
 @discardableResult
-func yieldUntil(
+public func yieldUntil(
     _ what: @autoclosure () -> String,
     timeout: Duration = .seconds(10),
     sourceLocation: SourceLocation = #_sourceLocation,

@@ -6,15 +6,20 @@ import ServiceClient
 import Testing
 
 /// A tool call's result as a client reads it.
-struct ToolCallResult {
-    let isError: Bool
-    let text: String
-    let structured: JSONValue
+public struct ToolCallResult: Sendable {
+    public let isError: Bool
+    public let text: String
+    public let structured: JSONValue
 }
 
 extension TestClientProtocol {
     /// Posts one JSON-RPC request to `/mcp` and returns the whole JSON-RPC response.
-    func mcp(_ method: String, _ params: JSONValue = .object([:]), id: Int = 1, headers: HTTPFields = [:]) async throws -> [String: JSONValue] {
+    public func mcp(
+        _ method: String,
+        _ params: JSONValue = .object([:]),
+        id: Int = 1,
+        headers: HTTPFields = [:]
+    ) async throws -> [String: JSONValue] {
         var headers = headers
         headers[.contentType] = "application/json"
         headers[.accept] = headers[.accept] ?? "application/json, text/event-stream"
@@ -29,8 +34,16 @@ extension TestClientProtocol {
         return object
     }
 
+    /// `tools/list`: the whole result and its tools; a result without a tool list fails the test.
+    public func listTools() async throws -> (result: JSONValue, tools: [JSONValue]) {
+        let response = try await self.mcp("tools/list")
+        let result = try #require(response["result"])
+        guard case .array(let tools)? = result["tools"] else { throw MCPTestError("no tools") }
+        return (result, tools)
+    }
+
     /// Calls a tool and returns its result; a JSON-RPC error fails the test.
-    func callTool(_ name: String, _ arguments: [String: JSONValue], id: Int = 1) async throws -> ToolCallResult {
+    public func callTool(_ name: String, _ arguments: [String: JSONValue], id: Int = 1) async throws -> ToolCallResult {
         let response = try await self.mcp("tools/call", .object(["name": .string(name), "arguments": .object(arguments)]), id: id)
         guard case .object(let result)? = response["result"] else {
             Issue.record("tools/call \(name) answered no result: \(response)")
@@ -46,14 +59,27 @@ extension TestClientProtocol {
     }
 }
 
+/// A JSON-RPC answer that is not what the test expects.
+public struct MCPTestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
 extension JSONValue {
-    subscript(_ key: String) -> JSONValue? {
+    /// The member `key` of an object; `nil` for anything else.
+    public subscript(_ key: String) -> JSONValue? {
         guard case .object(let object) = self else { return nil }
         return object[key]
     }
 
-    var string: String? {
+    /// The text of a string; `nil` for anything else.
+    public var string: String? {
         guard case .string(let value) = self else { return nil }
         return value
     }
+}
+
+/// Contract JSON text of a value.
+public func json(_ value: some Encodable) throws -> String {
+    String(decoding: try ContractCoding.makeEncoder().encode(value), as: UTF8.self)
 }
