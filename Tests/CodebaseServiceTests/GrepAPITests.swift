@@ -94,6 +94,25 @@ struct GrepAPITests {
         }
     }
 
+    @Test("an alternation of literals finds a line holding any branch, wherever on the line, in both cases")
+    func alternationOfLiterals() async throws {
+        let notes = """
+            nothing here
+            fixme first, then TODO on the same line
+            a line with XXX only
+            TODO
+            neither todo-ish nor fix-me
+            """
+        try await Self.withRepository(["notes.txt": notes, "b.py": "x = 1  # FIXME\n"]) { client in
+            let exact = try await self.grep(client, #"{"pattern": "TODO|FIXME|XXX", "regex": true}"#)
+            #expect(exact.matches.map { "\($0.filePath):\($0.line):\($0.column)" } == ["b.py:1:10", "notes.txt:2:19", "notes.txt:3:13", "notes.txt:4:1"])
+            let anyCase = try await self.grep(client, #"{"pattern": "TODO|FIXME|XXX", "regex": true, "case_sensitive": false}"#)
+            #expect(anyCase.matches.map { "\($0.filePath):\($0.line):\($0.column)" } == [
+                "b.py:1:10", "notes.txt:2:1", "notes.txt:3:13", "notes.txt:4:1", "notes.txt:5:9",
+            ])
+        }
+    }
+
     @Test("a bad pattern is 400 naming pattern; a backreference, a newline, an empty pattern too")
     func badPatterns() async throws {
         try await Self.withRepository(Self.files) { client in
@@ -164,9 +183,13 @@ struct GrepAPITests {
             )
             return GrepCorpus.File(digest: digest, text: Array(text.utf8), chunkOffsets: [0], chunkLines: [1], chunkIDs: [ChunkID(digest: Array(repeating: 1, count: 32))])
         }
-        for (pattern, limit) in [("needle", 1000), ("NEEDLE", 5)] {
+        // Literals, and regexes (each worker then compiles its own): with a required literal, an alternation of them,
+        // and none.
+        for (pattern, regex, limit) in [
+            ("needle", false, 1000), ("NEEDLE", false, 5), ("n[e]+dle", true, 1000), ("needle|NEEDLE", true, 1000), ("n.?e+dle", true, 7),
+        ] {
             let scan = GrepScan(
-                pattern: try GrepPattern(pattern: pattern, regex: false, caseSensitive: false, wholeWord: true),
+                pattern: try GrepPattern(pattern: pattern, regex: regex, caseSensitive: false, wholeWord: true),
                 filter: SearchFilter(),
                 limit: limit,
                 deadline: .now + .seconds(30)
@@ -202,5 +225,13 @@ struct GrepAPITests {
         #expect(literal("[[:alpha:]]+_suffix") == "_suffix")
         #expect(literal("ab{2}cdefg") == "cdefg")
         #expect(literal("\\bword\\b") == "word")
+        func literals(_ pattern: String) -> [String] { GrepPattern.requiredLiterals(of: pattern).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(literals("TODO|FIXME|XXX") == ["TODO", "FIXME", "XXX"])
+        #expect(literals("def +parse_|class [A-Z]+Error") == ["parse_", "class "])
+        // A branch without a literal of its own leaves nothing every match must hold.
+        #expect(literals("TODO|a") == [])
+        #expect(literals("(TODO|FIXME)_x") == [])
+        #expect(literals("[|]abc|defg") == [])
+        #expect(literals("open_session\\(") == ["open_session("])
     }
 }

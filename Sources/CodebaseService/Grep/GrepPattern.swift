@@ -16,8 +16,9 @@ struct GrepPattern: Sendable {
     let matcher: Matcher
     let caseSensitive: Bool
     let wholeWord: Bool
-    /// Bytes every match contains (ASCII-lowercased when the search ignores case); `nil` when none is known.
-    let required: [UInt8]?
+    /// Literals one of which every match contains (ASCII-lowercased when the search ignores case): one for most
+    /// patterns, one per branch for an alternation (`TODO|FIXME`); empty when none is known.
+    let required: [[UInt8]]
 
     init(pattern: String, regex: Bool, caseSensitive: Bool, wholeWord: Bool) throws(CodebaseError) {
         guard Self.lengths.contains(pattern.count) else {
@@ -31,7 +32,7 @@ struct GrepPattern: Sendable {
         let fold: ([UInt8]) -> [UInt8] = { caseSensitive ? $0 : $0.map(asciiLowercased) }
         guard regex else {
             self.matcher = .literal(fold(Array(pattern.utf8)))
-            self.required = nil
+            self.required = []
             return
         }
         if let reference = Self.backreference(in: pattern) {
@@ -49,7 +50,21 @@ struct GrepPattern: Sendable {
         } catch {
             throw .invalid(field: "pattern", "'pattern' is not a valid POSIX extended regular expression: \(error.message).")
         }
-        self.required = Self.requiredLiteral(of: pattern).map(fold)
+        self.required = Self.requiredLiterals(of: pattern).map(fold)
+    }
+
+    private init(matcher: Matcher, caseSensitive: Bool, wholeWord: Bool, required: [[UInt8]]) {
+        self.matcher = matcher
+        self.caseSensitive = caseSensitive
+        self.wholeWord = wholeWord
+        self.required = required
+    }
+
+    /// The same pattern with a regex of its own, for another thread of a scan: glibc's matcher locks its program, so
+    /// threads sharing one would take turns.
+    func forAnotherThread() -> GrepPattern {
+        guard case .regex(let regex) = self.matcher else { return self }
+        return GrepPattern(matcher: .regex(regex.recompiled()), caseSensitive: self.caseSensitive, wholeWord: self.wholeWord, required: self.required)
     }
 
     /// The largest product of nested interval bounds (`{m}`, `{m,}`, `{m,n}`: the larger bound) in `pattern`, 1 when
@@ -140,6 +155,46 @@ struct GrepPattern: Sendable {
             index += 1
         }
         return nil
+    }
+
+    /// Literals one of which every match of `pattern` contains: its `requiredLiteral`, or for an alternation at the top
+    /// level (`TODO|FIXME|XXX`) each branch's, when every branch has one; empty otherwise.
+    static func requiredLiterals(of pattern: String) -> [[UInt8]] {
+        let branches = Self.topLevelBranches(of: Array(pattern.utf8))
+        guard branches.count > 1 else { return Self.requiredLiteral(of: pattern).map { [$0] } ?? [] }
+        var literals: [[UInt8]] = []
+        for branch in branches {
+            guard let literal = Self.requiredLiteral(of: String(decoding: branch, as: UTF8.self)) else { return [] }
+            literals.append(literal)
+        }
+        return literals
+    }
+
+    /// `pattern` cut at each `|` outside parentheses and bracket expressions (not escaped).
+    static func topLevelBranches(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var branches: [ArraySlice<UInt8>] = []
+        var start = 0
+        var depth = 0
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"):
+                index += 2
+                continue
+            case UInt8(ascii: "["):
+                index = Self.endOfBracket(bytes, from: index)
+                continue
+            case UInt8(ascii: "("): depth += 1
+            case UInt8(ascii: ")"): depth = max(0, depth - 1)
+            case UInt8(ascii: "|") where depth == 0:
+                branches.append(bytes[start..<index])
+                start = index + 1
+            default: break
+            }
+            index += 1
+        }
+        branches.append(bytes[min(start, bytes.count)...])
+        return branches
     }
 
     /// The longest run of plain characters (3 bytes or more) that every match of `pattern` contains; `nil` when the

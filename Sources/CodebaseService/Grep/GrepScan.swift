@@ -35,7 +35,8 @@ struct GrepScan {
         guard parts.count > 1 else { return self.run(files) }
         let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
             for (index, part) in parts.enumerated() {
-                group.addTask { (index, self.run(part)) }
+                let scan = GrepScan(pattern: self.pattern.forAnotherThread(), filter: self.filter, limit: self.limit, deadline: self.deadline)
+                group.addTask { (index, scan.run(part)) }
             }
             var outcomes: [Outcome] = Array(repeating: Outcome(), count: parts.count)
             for await (index, outcome) in group { outcomes[index] = outcome }
@@ -79,11 +80,18 @@ struct GrepScan {
         let probe: TrigramProbe? =
             switch self.pattern.matcher {
             case .literal(let needle): TrigramProbe(needle)
-            case .regex: self.pattern.required.flatMap(TrigramProbe.init)
+            case .regex: self.pattern.required.count == 1 ? TrigramProbe(self.pattern.required[0]) : nil
             }
+        // For an alternation, a probe per branch: a file that may hold any of them is read.
+        let branchProbes = self.pattern.required.count > 1 ? self.pattern.required.map(TrigramProbe.init) : []
         for file in files where self.accepts(file.digest) {
             if let probe, !file.trigrams.mayContain(probe) { continue }
-            if let required = self.pattern.required, !Self.contains(file.text, required, caseSensitive: self.pattern.caseSensitive) { continue }
+            if !branchProbes.isEmpty, !branchProbes.contains(where: { $0.map(file.trigrams.mayContain) ?? true }) { continue }
+            if !self.pattern.required.isEmpty,
+                !self.pattern.required.contains(where: { Self.contains(file.text, $0, caseSensitive: self.pattern.caseSensitive) })
+            {
+                continue
+            }
             file.text.withUnsafeBufferPointer { buffer in
                 self.scan(file, buffer, into: &outcome)
             }
@@ -111,15 +119,17 @@ struct GrepScan {
             let start = file.chunkOffsets[chunk]
             let end = chunk + 1 < file.chunkOffsets.count ? file.chunkOffsets[chunk + 1] : text.count
             var line = file.chunkLines[chunk]
+            var nextHits = [Int](repeating: -1, count: self.pattern.required.count)
             var counted = start
             var position = start
             while position < end {
                 let found: Range<Int>
                 let lineStart: Int
                 let lineEnd: Int
-                if case .regex = self.pattern.matcher, let required = self.pattern.required {
-                    // Only lines holding the literal every match contains are given to the regex matcher.
-                    guard let hit = Self.find(required, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive) else { break }
+                if case .regex = self.pattern.matcher, !self.pattern.required.isEmpty {
+                    // Only lines holding a literal every match contains (one of them, for an alternation) are given to
+                    // the regex matcher.
+                    guard let hit = self.findRequired(in: text, from: position, to: end, nextHits: &nextHits) else { break }
                     lineStart = self.lineStart(text, before: hit.lowerBound, floor: start)
                     lineEnd = self.lineEnd(text, from: hit.lowerBound, to: end)
                     guard let match = self.find(text, from: lineStart, to: lineEnd, lineStart: lineStart) else {
@@ -153,6 +163,20 @@ struct GrepScan {
                 position = lineEnd + 1
             }
         }
+    }
+
+    /// The earliest hit at or after `from` of a literal of `pattern.required`. `nextHits` holds each literal's next hit
+    /// in the chunk (-1: not looked for yet; `Int.max`: none before `end`), so that no literal's text is searched twice.
+    private func findRequired(in text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, nextHits: inout [Int]) -> Range<Int>? {
+        var best: Range<Int>?
+        for (index, literal) in self.pattern.required.enumerated() {
+            if nextHits[index] != Int.max, nextHits[index] < from {
+                nextHits[index] = Self.find(literal, in: text, from: from, to: end, caseSensitive: self.pattern.caseSensitive)?.lowerBound ?? Int.max
+            }
+            let at = nextHits[index]
+            if at != Int.max, best.map({ at < $0.lowerBound }) ?? true { best = at..<(at + literal.count) }
+        }
+        return best
     }
 
     /// The first match in `text[from..<to]` that passes the whole-word test.

@@ -8,13 +8,18 @@ import Darwin
 /// not backtrack (backreferences, which would make it, are refused before compiling), and it is run on one chunk at a
 /// time, so a costly pattern is stopped between chunks by the caller's deadline.
 ///
-/// `@unchecked Sendable`: the compiled program is never changed after `regcomp`, and glibc's `regexec` takes the
-/// program's own lock, so calls from several threads are safe.
+/// `@unchecked Sendable`: the compiled program is never changed by this code after `regcomp`, and glibc's `regexec`
+/// takes the program's own lock (its matcher caches states in the program), so calls from several threads are safe.
+/// That lock also makes them take turns: a scan on several threads gives each its own copy (`recompiled()`).
 final class PosixRegex: @unchecked Sendable {
     private let program: UnsafeMutablePointer<regex_t>
+    private let pattern: String
+    private let caseSensitive: Bool
 
     /// Compiles `pattern`; throws the C library's own message when it is not a valid expression.
     init(_ pattern: String, caseSensitive: Bool) throws(RegexError) {
+        self.pattern = pattern
+        self.caseSensitive = caseSensitive
         var flags = REG_EXTENDED | REG_NEWLINE
         if !caseSensitive { flags |= REG_ICASE }
         // Stored only once compiled: a throwing initializer that had set every property would run `deinit`.
@@ -27,6 +32,11 @@ final class PosixRegex: @unchecked Sendable {
             throw RegexError(message: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         self.program = program
+    }
+
+    /// The same expression compiled again, with a lock and state cache of its own; `self` should that fail.
+    func recompiled() -> PosixRegex {
+        (try? PosixRegex(self.pattern, caseSensitive: self.caseSensitive)) ?? self
     }
 
     deinit {
