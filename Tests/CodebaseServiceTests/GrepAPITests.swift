@@ -221,6 +221,9 @@ struct GrepAPITests {
         #expect(literal("open_session\\(") == "open_session(")
         #expect(literal("colou?r_value") == "r_value")
         #expect(literal("a|bcdef") == nil)
+        // An alternation inside a group leaves the text around it required.
+        #expect(literal("^import (os|sys)$") == "import ")
+        #expect(literal("(a|b)cdef") == "cdef")
         #expect(literal("x(abcdef)?y") == nil)
         #expect(literal("[[:alpha:]]+_suffix") == "_suffix")
         #expect(literal("ab{2}cdefg") == "cdefg")
@@ -231,7 +234,7 @@ struct GrepAPITests {
         // A branch without a literal of its own leaves nothing every match must hold.
         #expect(literals("TODO|a") == [])
         #expect(literals("(TODO|FIXME)_x") == [])
-        #expect(literals("[|]abc|defg") == [])
+        #expect(literals("[|]abc|defg") == ["abc", "defg"])
         #expect(literals("open_session\\(") == ["open_session("])
     }
 }

@@ -19,6 +19,8 @@ struct GrepPattern: Sendable {
     /// Literals one of which every match contains (ASCII-lowercased when the search ignores case): one for most
     /// patterns, one per branch for an alternation (`TODO|FIXME`); empty when none is known.
     let required: [[UInt8]]
+    /// For a regex with no such literal: byte classes every match holds in a row (`[0-9]\.[0-9]`), or nil.
+    let classes: ClassSequence?
 
     init(pattern: String, regex: Bool, caseSensitive: Bool, wholeWord: Bool) throws(CodebaseError) {
         guard Self.lengths.contains(pattern.count) else {
@@ -33,6 +35,7 @@ struct GrepPattern: Sendable {
         guard regex else {
             self.matcher = .literal(fold(Array(pattern.utf8)))
             self.required = []
+            self.classes = nil
             return
         }
         if let reference = Self.backreference(in: pattern) {
@@ -51,20 +54,28 @@ struct GrepPattern: Sendable {
             throw .invalid(field: "pattern", "'pattern' is not a valid POSIX extended regular expression: \(error.message).")
         }
         self.required = Self.requiredLiterals(of: pattern).map(fold)
+        self.classes = self.required.isEmpty ? ClassSequence(pattern: pattern, caseSensitive: caseSensitive) : nil
     }
 
-    private init(matcher: Matcher, caseSensitive: Bool, wholeWord: Bool, required: [[UInt8]]) {
+    private init(matcher: Matcher, caseSensitive: Bool, wholeWord: Bool, required: [[UInt8]], classes: ClassSequence?) {
         self.matcher = matcher
         self.caseSensitive = caseSensitive
         self.wholeWord = wholeWord
         self.required = required
+        self.classes = classes
     }
 
     /// The same pattern with a regex of its own, for another thread of a scan: glibc's matcher locks its program, so
     /// threads sharing one would take turns.
     func forAnotherThread() -> GrepPattern {
         guard case .regex(let regex) = self.matcher else { return self }
-        return GrepPattern(matcher: .regex(regex.recompiled()), caseSensitive: self.caseSensitive, wholeWord: self.wholeWord, required: self.required)
+        return GrepPattern(
+            matcher: .regex(regex.recompiled()),
+            caseSensitive: self.caseSensitive,
+            wholeWord: self.wholeWord,
+            required: self.required,
+            classes: self.classes
+        )
     }
 
     /// The largest product of nested interval bounds (`{m}`, `{m,}`, `{m,n}`: the larger bound) in `pattern`, 1 when
@@ -198,11 +209,12 @@ struct GrepPattern: Sendable {
     }
 
     /// The longest run of plain characters (3 bytes or more) that every match of `pattern` contains; `nil` when the
-    /// pattern has an alternation, or no such run. Conservative: a character followed by `?`, `*` or `{` is
+    /// pattern has an alternation at the top level, or no such run. Conservative: a character followed by `?`, `*` or `{` is
     /// optional and ends the run without being part of it.
     static func requiredLiteral(of pattern: String) -> [UInt8]? {
         let bytes = Array(pattern.utf8)
-        guard !bytes.contains(UInt8(ascii: "|")) else { return nil }
+        // An alternation inside parentheses leaves the runs outside them required; one at the top level does not.
+        guard Self.topLevelBranches(of: bytes).count == 1 else { return nil }
         var best: [UInt8] = []
         var run: [UInt8] = []
         // Inside parentheses a run may belong to an optional or repeated group: only runs outside count.

@@ -126,10 +126,14 @@ struct GrepScan {
                 let found: Range<Int>
                 let lineStart: Int
                 let lineEnd: Int
-                if case .regex = self.pattern.matcher, !self.pattern.required.isEmpty {
-                    // Only lines holding a literal every match contains (one of them, for an alternation) are given to
-                    // the regex matcher.
-                    guard let hit = self.findRequired(in: text, from: position, to: end, nextHits: &nextHits) else { break }
+                if case .regex = self.pattern.matcher, !self.pattern.required.isEmpty || self.pattern.classes != nil {
+                    // Only lines holding a literal every match contains (one of them, for an alternation), or else the
+                    // byte classes every match holds in a row, are given to the regex matcher.
+                    let candidate =
+                        self.pattern.required.isEmpty
+                        ? self.pattern.classes?.find(in: text, from: position, to: end).map { $0..<($0 + 1) }
+                        : self.findRequired(in: text, from: position, to: end, nextHits: &nextHits)
+                    guard let hit = candidate else { break }
                     lineStart = self.lineStart(text, before: hit.lowerBound, floor: start)
                     lineEnd = self.lineEnd(text, from: hit.lowerBound, to: end)
                     guard let match = self.find(text, from: lineStart, to: lineEnd, lineStart: lineStart) else {
