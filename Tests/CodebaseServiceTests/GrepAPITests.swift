@@ -94,6 +94,18 @@ struct GrepAPITests {
         }
     }
 
+    @Test("a corpus of many files (built on every core) holds each of them once, in path order")
+    func manyFiles() async throws {
+        var files: [String: String] = [:]
+        for index in 0..<150 { files[String(format: "m/f%03d.txt", index)] = "line one\nthe marker \(index)\n" }
+        try await Self.withRepository(files) { client in
+            let found = try await self.grep(client, #"{"pattern": "the marker", "limit": 1000}"#)
+            #expect(found.totalCount == 150)
+            #expect(found.matches.map(\.filePath) == (0..<150).map { String(format: "m/f%03d.txt", $0) })
+            #expect(found.matches.allSatisfy { $0.line == 2 })
+        }
+    }
+
     @Test("an alternation of literals finds a line holding any branch, wherever on the line, in both cases")
     func alternationOfLiterals() async throws {
         let notes = """
