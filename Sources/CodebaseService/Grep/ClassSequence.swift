@@ -86,7 +86,7 @@ struct ClassSequence: Sendable {
                 // A quantifier with nothing before it to repeat, or a second one: not followed.
                 return nil
             case UInt8(ascii: "("):
-                guard let close = Self.groupEnd(bytes, from: index) else { return nil }
+                guard let close = GrepPattern.groupEnd(bytes, from: index) else { return nil }
                 index = close + 1
             case UInt8(ascii: "["):
                 let end = GrepPattern.endOfBracket(bytes, from: index)
@@ -134,28 +134,5 @@ struct ClassSequence: Sendable {
             return nil
         }
         return result
-    }
-
-    /// The index of the `)` that closes the group opened at `start`, past escapes and bracket expressions.
-    static func groupEnd(_ bytes: [UInt8], from start: Int) -> Int? {
-        var depth = 0
-        var index = start
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\\"):
-                index += 2
-                continue
-            case UInt8(ascii: "["):
-                index = GrepPattern.endOfBracket(bytes, from: index)
-                continue
-            case UInt8(ascii: "("): depth += 1
-            case UInt8(ascii: ")"):
-                depth -= 1
-                if depth == 0 { return index }
-            default: break
-            }
-            index += 1
-        }
-        return nil
     }
 }

@@ -185,8 +185,33 @@ struct GrepPattern: Sendable {
     static func topLevelBranches(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var branches: [ArraySlice<UInt8>] = []
         var start = 0
+        Self.walkSyntax(bytes) { index, depth in
+            if bytes[index] == UInt8(ascii: "|"), depth == 0 {
+                branches.append(bytes[start..<index])
+                start = index + 1
+            }
+            return true
+        }
+        branches.append(bytes[min(start, bytes.count)...])
+        return branches
+    }
+
+    /// The index of the `)` that closes the group opened at `start`.
+    static func groupEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+        var end: Int?
+        Self.walkSyntax(bytes, from: start) { index, depth in
+            guard bytes[index] == UInt8(ascii: ")"), depth == 0 else { return true }
+            end = index
+            return false
+        }
+        return end
+    }
+
+    /// Calls `body` with each byte from `start` that is the pattern's own (not escaped, not in a bracket expression)
+    /// and the group depth there (counting the `(` itself, not the `)`), until `body` returns false.
+    static func walkSyntax(_ bytes: [UInt8], from start: Int = 0, _ body: (_ index: Int, _ depth: Int) -> Bool) {
         var depth = 0
-        var index = 0
+        var index = start
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "\\"):
@@ -197,15 +222,11 @@ struct GrepPattern: Sendable {
                 continue
             case UInt8(ascii: "("): depth += 1
             case UInt8(ascii: ")"): depth = max(0, depth - 1)
-            case UInt8(ascii: "|") where depth == 0:
-                branches.append(bytes[start..<index])
-                start = index + 1
             default: break
             }
+            guard body(index, depth) else { return }
             index += 1
         }
-        branches.append(bytes[min(start, bytes.count)...])
-        return branches
     }
 
     /// The longest run of plain characters (3 bytes or more) that every match of `pattern` contains; `nil` when the

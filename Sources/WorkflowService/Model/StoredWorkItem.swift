@@ -63,3 +63,30 @@ extension StoredWorkItem {
         )
     }
 }
+
+extension StoredWorkItem {
+    /// Refuses changes made against another version of the item: `version_conflict`, with both versions.
+    func requireVersion(_ expected: Int) throws {
+        guard self.version == expected else {
+            throw WorkflowError(
+                .conflict,
+                ErrorCode.versionConflict,
+                "Work item '\(self.id)' is at version \(self.version), not \(expected). Read it again and retry.",
+                details: ["expected_version": .int(Int64(expected)), "current_version": .int(Int64(self.version))]
+            )
+        }
+    }
+
+    /// The item with the fields `changes` sets, its version advanced and updated `now`, as either store writes it. The
+    /// parent (checked against the hierarchy first) and the reference rows are the store's to handle.
+    mutating func apply(_ changes: WorkItemChanges, at now: Date) {
+        if let title = changes.title { self.title = title }
+        if let description = changes.description { self.description = description }
+        if let itemType = changes.itemType { self.itemType = itemType }
+        if let status = changes.status { self.status = status }
+        if let metadata = changes.metadata { self.metadata = metadata }
+        if let references = changes.entityReferences { self.entityReferences = references }
+        self.version += 1
+        self.updatedAt = now
+    }
+}

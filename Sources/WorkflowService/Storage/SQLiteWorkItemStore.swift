@@ -122,29 +122,13 @@ struct SQLiteWorkItemStore: WorkItemStore {
     func update(id: String, _ changes: WorkItemChanges) async throws -> StoredWorkItem {
         try await self.write { db in
             guard var item = try Self.fetch(db, id: id, includeDeleted: false) else { throw WorkflowError.workItemNotFound(id) }
-            guard item.version == changes.expectedVersion else {
-                throw WorkflowError(
-                    .conflict,
-                    ErrorCode.versionConflict,
-                    "Work item '\(id)' is at version \(item.version), not \(changes.expectedVersion). Read it again and retry.",
-                    details: ["expected_version": .int(Int64(changes.expectedVersion)), "current_version": .int(Int64(item.version))]
-                )
-            }
+            try item.requireVersion(changes.expectedVersion)
             if let newParent = changes.parentID, newParent != item.parentID {
                 if let parentID = newParent { try Self.checkMove(db, item: id, under: parentID) }
                 item.parentID = newParent
             }
-            if let title = changes.title { item.title = title }
-            if let description = changes.description { item.description = description }
-            if let itemType = changes.itemType { item.itemType = itemType }
-            if let status = changes.status { item.status = status }
-            if let metadata = changes.metadata { item.metadata = metadata }
-            if let references = changes.entityReferences {
-                item.entityReferences = references
-                try WorkItemRow.replaceReferences(db, itemID: id, references: references)
-            }
-            item.version += 1
-            item.updatedAt = Self.now()
+            item.apply(changes, at: Self.now())
+            if let references = changes.entityReferences { try WorkItemRow.replaceReferences(db, itemID: id, references: references) }
             try db.execute(
                 sql: """
                     UPDATE work_item SET title = ?, description = ?, item_type = ?, status = ?, parent_id = ?, metadata = ?,

@@ -154,29 +154,15 @@ struct PostgresWorkItemStore: WorkItemStore {
             guard var item = try await Self.fetch(connection, id: id, includeDeleted: false, forUpdate: true) else {
                 throw WorkflowError.workItemNotFound(id)
             }
-            guard item.version == changes.expectedVersion else {
-                throw WorkflowError(
-                    .conflict,
-                    ErrorCode.versionConflict,
-                    "Work item '\(id)' is at version \(item.version), not \(changes.expectedVersion). Read it again and retry.",
-                    details: ["expected_version": .int(Int64(changes.expectedVersion)), "current_version": .int(Int64(item.version))]
-                )
-            }
+            try item.requireVersion(changes.expectedVersion)
             if let newParent = changes.parentID, newParent != item.parentID {
                 if let parentID = newParent { try await Self.checkMove(connection, item: id, under: parentID) }
                 item.parentID = newParent
             }
-            if let title = changes.title { item.title = title }
-            if let description = changes.description { item.description = description }
-            if let itemType = changes.itemType { item.itemType = itemType }
-            if let status = changes.status { item.status = status }
-            if let metadata = changes.metadata { item.metadata = metadata }
+            item.apply(changes, at: SQLiteWorkItemStore.now())
             if let references = changes.entityReferences {
-                item.entityReferences = references
                 try await PostgresWorkItemRow.replaceReferences(connection, itemID: id, references: references, replacing: true)
             }
-            item.version += 1
-            item.updatedAt = SQLiteWorkItemStore.now()
             let metadata = try WorkItemRow.encodeMetadata(item.metadata)
             let rows = try await connection.query(
                 """
