@@ -10,6 +10,7 @@ let swiftSettings: [SwiftSetting] = [
 /// graceful shutdown and MCP.
 let serviceDependencies: [Target.Dependency] = [
     "ServiceClient",
+    "ServerKit",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "GRDB", package: "GRDB.swift"),
     .product(name: "Logging", package: "swift-log"),
@@ -72,6 +73,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // How both services are served, knowing no domain: strict reading of JSON text, the JSON-RPC envelope, stdio lines.
+        .target(
+            name: "ServerKit",
             swiftSettings: swiftSettings
         ),
         // Test doubles for ServiceClient's injected clock and random source; only test targets depend on it.
@@ -158,6 +164,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The supervisor's restart backoff, driven by the test clock and random source.
+        .testTarget(
+            name: "ServerKitTests",
+            dependencies: ["ServerKit"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServiceHarnessTests",
             dependencies: [

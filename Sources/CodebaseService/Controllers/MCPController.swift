@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ServiceClient
+import ServerKit
 
 /// `POST /mcp`: the MCP door over Streamable HTTP. Each request carries one JSON-RPC message and gets its answer as
 /// JSON; a tool call that asks for progress (`_meta.progressToken`) from a client that accepts `text/event-stream`
@@ -21,18 +21,25 @@ struct MCPController<Context: RequestContext> {
         let buffer = try await request.collectBody(context: context)
         try request.requireJSONContentType()
         let message = Data(buffer.readableBytesView)
-        guard let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any] else {
-            return Self.jsonRPCError(code: -32700, "Parse error: the body must be one JSON-RPC message (a JSON object).")
+        let expectsAnswer: Bool
+        switch JSONRPCEnvelope.verdict(for: message) {
+        case .refuse(let error): return Self.json(error, status: .badRequest)
+        case .answer(let result): return Self.json(result, status: .ok)
+        case .ignore: return Response(status: .accepted)
+        case .pass(let answers): expectsAnswer = answers
         }
+        let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any] ?? [:]
         guard Self.wantsEvents(request, message: object) else {
-            guard let answer = await self.mcp.answer(message, notify: { _ in }) else { return Response(status: .accepted) }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+            guard let answer = await self.mcp.answer(message, expectsAnswer: expectsAnswer, notify: { _ in }) else {
+                return Response(status: .accepted)
+            }
+            return Self.json(answer, status: .ok)
         }
         let mcp = self.mcp
         let body = ResponseBody { writer in
             let (events, continuation) = AsyncStream<Data>.makeStream()
             async let answered: Void = {
-                if let answer = await mcp.answer(message, notify: { continuation.yield($0) }) { continuation.yield(answer) }
+                if let answer = await mcp.answer(message, expectsAnswer: expectsAnswer, notify: { continuation.yield($0) }) { continuation.yield(answer) }
                 continuation.finish()
             }()
             for await event in events { try await writer.write(Self.event(event)) }
@@ -56,8 +63,7 @@ struct MCPController<Context: RequestContext> {
         return buffer
     }
 
-    private static func jsonRPCError(code: Int, _ message: String) -> Response {
-        let body = #"{"jsonrpc":"2.0","id":null,"error":{"code":\#(code),"message":"\#(message)"}}"#
-        return Response(status: .badRequest, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    private static func json(_ data: Data, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ServerKit
 import ServiceClient
 
 extension Request {
@@ -15,12 +16,25 @@ extension Request {
             throw APIError.invalid(field: "body", "The request body is empty; send a JSON object.")
         }
         try self.requireJSONContentType()
+        try Self.checkText(buffer)
         do {
             return try ContractCoding.makeDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
         } catch let error as UnknownFieldError {
             throw APIError.invalid(field: error.field, "Unknown field '\(error.field)'. Allowed: \(error.allowed.joined(separator: ", ")).")
         } catch let error as DecodingError {
             throw Self.describe(error)
+        }
+    }
+
+    /// Refuses what a decoder would let pass silently (`JSONTextCheck`): a duplicate key, a number that cannot be
+    /// stored exactly, nesting past the limit; text that is not JSON is left to the decoder's own answer.
+    static func checkText(_ buffer: ByteBuffer) throws {
+        do throws(JSONTextCheck.Problem) {
+            try JSONTextCheck.check(buffer.readableBytesView)
+        } catch .malformed {
+            return
+        } catch {
+            throw APIError.invalid(field: error.field, error.message())
         }
     }
 

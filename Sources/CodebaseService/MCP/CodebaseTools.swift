@@ -49,8 +49,8 @@ struct CodebaseTools: Sendable {
 
     /// Runs the tool `name`; `nil` when there is no such tool. Domain errors become error results.
     func call(_ name: String, arguments: [String: JSONValue], progress: ToolProgress? = nil) async throws -> ToolResult? {
-        let arguments = ToolArguments(values: arguments)
         do {
+            let arguments = try ToolArguments(values: arguments).typed(by: Self.definitions.first { $0.name == name })
             switch name {
             case "search_code":
                 let request = SearchRequest(

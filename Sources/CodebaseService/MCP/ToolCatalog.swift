@@ -59,6 +59,26 @@ struct ToolResult: Sendable, Hashable {
 struct ToolArguments: Sendable {
     let values: [String: JSONValue]
 
+    /// Refuses an argument whose JSON type is not the one the tool's input schema declares (`"limit": "5"` where an
+    /// integer belongs), so both doors read one contract: the REST body would refuse it too. `null` reads as absent.
+    func typed(by definition: ToolDefinition?) throws -> Self {
+        guard case .object(let schema)? = definition?.inputSchema, case .object(let properties)? = schema["properties"] else { return self }
+        for (name, value) in self.values.sorted(by: { $0.key < $1.key }) {
+            guard case .object(let property)? = properties[name], case .string(let type)? = property["type"] else { continue }
+            let matches: Bool =
+                switch (type, value) {
+                case (_, .null), ("string", .string), ("integer", .int), ("boolean", .bool), ("array", .array), ("object", .object): true
+                case ("number", .int), ("number", .double): true
+                default: false
+                }
+            guard matches else {
+                let article = type == "integer" || type == "array" || type == "object" ? "an" : "a"
+                throw CodebaseError.invalid(field: name, "'\(name)' must be \(article) \(type).")
+            }
+        }
+        return self
+    }
+
     /// Refuses any argument not in `allowed`, so a misspelt filter never silently widens an answer.
     func refuseUnknown(_ allowed: Set<String>) throws -> Self {
         if let unknown = self.values.keys.sorted().first(where: { !allowed.contains($0) }) {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MCP
+import ServerKit
 import ServiceClient
 
 // The one file of workflow-mcp that imports the MCP SDK: its `HTTPRequest`, `HTTPResponse` and `RequestContext` clash
@@ -13,10 +14,11 @@ struct MCPProtocol: Sendable {
     let tools: WorkflowTools
     let logger: Logger
 
-    /// Answers one JSON-RPC message received over HTTP: the response's bytes, or `nil` for a notification or a
-    /// response, which need none. Notifications the server sends while it works (progress) go to `notify`.
-    func answer(_ message: Data, notify: @escaping @Sendable (Data) async -> Void) async -> Data? {
-        let exchange = MCPExchange(message: message, notify: notify, logger: self.logger)
+    /// Answers one JSON-RPC message received over HTTP that `JSONRPCEnvelope` let pass: the response's bytes, or `nil`
+    /// for a notification or a response, which need none. Notifications the server sends while it works (progress) go
+    /// to `notify`.
+    func answer(_ message: Data, expectsAnswer: Bool, notify: @escaping @Sendable (Data) async -> Void) async -> Data? {
+        let exchange = MCPExchange(message: message, expectsAnswer: expectsAnswer, notify: notify, logger: self.logger)
         let server = await self.makeServer()
         do {
             try await server.start(transport: exchange)
@@ -30,7 +32,7 @@ struct MCPProtocol: Sendable {
 
     /// Serves MCP on standard input and output until input ends, then waits for the calls in flight to be answered.
     func serveStandardIO() async throws {
-        let transport = DrainingStdioTransport(inner: MCP.StdioTransport(logger: self.logger), logger: self.logger)
+        let transport = StdioLineTransport(logger: self.logger)
         let server = await self.makeServer()
         try await server.start(transport: transport)
         await withTaskCancellationHandler {
@@ -139,15 +141,14 @@ private actor MCPExchange: MCP.Transport {
     /// Whether the message is a request, which gets an answer; notifications and responses get none.
     private let expectsAnswer: Bool
 
-    init(message: Data, notify: @escaping @Sendable (Data) async -> Void, logger: Logger) {
+    init(message: Data, expectsAnswer: Bool, notify: @escaping @Sendable (Data) async -> Void, logger: Logger) {
         self.logger = logger
         self.notify = notify
         let (stream, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
         continuation.yield(message)
         continuation.finish()
         self.incoming = stream
-        let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any]
-        self.expectsAnswer = object?["method"] != nil && object?["id"] != nil
+        self.expectsAnswer = expectsAnswer
     }
 
     func connect() async throws {}
@@ -183,44 +184,45 @@ private actor MCPExchange: MCP.Transport {
     }
 }
 
-/// Standard input and output, counting the requests not yet answered, so that the end of input can wait for them.
-private actor DrainingStdioTransport: MCP.Transport {
+/// Standard input and output, line by line (`StdioLines`: linear, each line capped), counting the requests not yet
+/// answered so that the end of input can wait for them. Each line passes `JSONRPCEnvelope` first: what it refuses is
+/// answered here and never reaches the SDK. Writes to standard output are serialized by the actor, one line each.
+private actor StdioLineTransport: MCP.Transport {
     nonisolated let logger: Logger
-    private let inner: MCP.StdioTransport
     private var unanswered = 0
 
-    init(inner: MCP.StdioTransport, logger: Logger) {
-        self.inner = inner
+    init(logger: Logger) {
         self.logger = logger
     }
 
-    func connect() async throws {
-        try await self.inner.connect()
-    }
+    func connect() async throws {}
 
-    func disconnect() async {
-        await self.inner.disconnect()
-    }
+    func disconnect() async {}
 
     func send(_ data: Data) async throws {
-        try await self.inner.send(data)
+        self.write(data)
         if case .response = OutgoingMessage(data) { self.unanswered = max(0, self.unanswered - 1) }
     }
 
     func receive() -> AsyncThrowingStream<Data, any Error> {
-        let inner = self.inner
         let (stream, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
         let task = Task {
-            do {
-                for try await message in await inner.receive() {
-                    let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any]
-                    if object?["method"] != nil, object?["id"] != nil { self.countRequest() }
-                    continuation.yield(message)
+            for await line in StdioLines.read(from: STDIN_FILENO) {
+                switch line {
+                case .tooLong(let bytes):
+                    let message = "Invalid Request: the message is \(bytes) bytes long; at most \(StdioLines.maxLineBytes) are read."
+                    self.write(JSONRPCEnvelope.invalidRequest(message))
+                case .message(let message):
+                    switch JSONRPCEnvelope.verdict(for: message) {
+                    case .refuse(let answer), .answer(let answer): self.write(answer)
+                    case .ignore: continue
+                    case .pass(let expectsAnswer):
+                        if expectsAnswer { self.unanswered += 1 }
+                        continuation.yield(message)
+                    }
                 }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
             }
+            continuation.finish()
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream
@@ -234,8 +236,11 @@ private actor DrainingStdioTransport: MCP.Transport {
         }
     }
 
-    private func countRequest() {
-        self.unanswered += 1
+    private func write(_ data: Data) {
+        var line = data
+        line.append(0x0A)
+        // A reader that has gone away is the end of the session, not a crash.
+        try? FileHandle.standardOutput.write(contentsOf: line)
     }
 }
 

@@ -62,8 +62,8 @@ struct WorkflowTools: Sendable {
     /// Runs the tool `name`; `nil` when there is no such tool. Domain errors become error results. No work-item tool
     /// runs long enough to report progress.
     func call(_ name: String, arguments: [String: JSONValue], progress: ToolProgress? = nil) async throws -> ToolResult? {
-        let arguments = ToolArguments(values: arguments)
         do {
+            let arguments = try ToolArguments(values: arguments).typed(by: Self.definitions.first { $0.name == name })
             switch name {
             case "create_work_item":
                 let key = try arguments.optionalString("idempotency_key")
