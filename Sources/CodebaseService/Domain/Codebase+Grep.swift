@@ -47,7 +47,14 @@ extension Codebase {
         // Stopped before even `limit` lines were found: the answer would be a guess, so the pattern is refused.
         if outcome.timedOut, outcome.matches.count < limit { throw CodebaseError.patternTooCostly(after: self.grepDeadline) }
         let latency = (started.duration(to: .now).inMilliseconds * 100).rounded() / 100
-        return GrepResponse(matches: outcome.matches, totalCount: outcome.totalCount, truncated: outcome.truncated, latencyMS: latency)
+        var warnings: [String] = []
+        if outcome.cutLines > 0 {
+            warnings.append(
+                "long_lines_cut: \(outcome.cutLines) line\(outcome.cutLines == 1 ? " was" : "s were") longer than \(GrepScan.regexLineBytes) bytes; "
+                    + "a regex is matched on the first \(GrepScan.regexLineBytes) bytes of a line only. A literal pattern sees whole lines."
+            )
+        }
+        return GrepResponse(matches: outcome.matches, totalCount: outcome.totalCount, truncated: outcome.truncated, latencyMS: latency, warnings: warnings)
     }
 
     /// Declarations by name (exact, or a prefix), kind, file, repository or file type; with `file_path` alone, the

@@ -3,16 +3,22 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import ServiceClient
 
 /// Runs a grep over the corpus: files in repository and path order, lines in order, one result per matching line
-/// (its first match gives the column). Counting goes on past `limit` up to `countCap` lines; the deadline is checked
-/// between chunks, so no pattern holds a worker longer than the deadline and one chunk's match.
+/// (its first match gives the column). Counting goes on past `limit` up to `countCap` lines. The deadline is checked
+/// between chunks, and between lines in a chunk longer than `regexLineBytes`; a regex sees at most the first
+/// `regexLineBytes` of any line, so no single call of the matcher (which cannot be interrupted, and costs up to the
+/// square of what it sees for `a.*b`) runs long: no pattern holds a worker much past the deadline.
 struct GrepScan {
     /// Matching lines counted at most; beyond, `truncated` is set and `total_count` is a lower bound.
     static let countCap = 100_000
     /// Bytes of a line returned at most.
     static let lineBytes = 500
+    /// Bytes of a line a regex is matched against at most (a minified file's one line of a megabyte is matched on
+    /// its first 4 KiB); literals see whole lines. The answer says how many lines were cut (docs/codebase.md).
+    static let regexLineBytes = 4096
 
     let pattern: GrepPattern
     let filter: SearchFilter
@@ -25,18 +31,20 @@ struct GrepScan {
         var truncated = false
         /// The deadline passed before the scan ended.
         var timedOut = false
+        /// Lines longer than `regexLineBytes` that a regex saw only the start of.
+        var cutLines = 0
     }
 
-    /// Scans `files` on `workers` tasks, each over a contiguous run of files of about the same size, and joins their
+    /// Scans `files` on `workers` threads, each over a contiguous run of files of about the same size, and joins their
     /// results in order. Matches after a part that stopped at the deadline are dropped, so the answer is always a
-    /// prefix of the full result in file and line order.
+    /// prefix of the full result in file and line order. The threads are the scan's own: a scan never occupies the
+    /// threads of Swift's concurrency pool, which answer `/health` and every other request meanwhile.
     func run(_ files: [GrepCorpus.File], workers: Int) async -> Outcome {
         let parts = Self.split(files, into: max(1, workers))
-        guard parts.count > 1 else { return self.run(files) }
         let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
             for (index, part) in parts.enumerated() {
-                let scan = GrepScan(pattern: self.pattern.forAnotherThread(), filter: self.filter, limit: self.limit, deadline: self.deadline)
-                group.addTask { (index, scan.run(part)) }
+                let scan = parts.count == 1 ? self : GrepScan(pattern: self.pattern.forAnotherThread(), filter: self.filter, limit: self.limit, deadline: self.deadline)
+                group.addTask { (index, await onOwnThread { scan.run(part) }) }
             }
             var outcomes: [Outcome] = Array(repeating: Outcome(), count: parts.count)
             for await (index, outcome) in group { outcomes[index] = outcome }
@@ -47,6 +55,7 @@ struct GrepScan {
             joined.matches += outcome.matches.prefix(self.limit - joined.matches.count)
             joined.totalCount += outcome.totalCount
             joined.truncated = joined.truncated || outcome.truncated
+            joined.cutLines += outcome.cutLines
             if outcome.timedOut {
                 joined.timedOut = true
                 break
@@ -118,6 +127,10 @@ struct GrepScan {
             }
             let start = file.chunkOffsets[chunk]
             let end = chunk + 1 < file.chunkOffsets.count ? file.chunkOffsets[chunk + 1] : text.count
+            if case .regex = self.pattern.matcher, end - start > Self.regexLineBytes {
+                outcome.cutLines += Self.longLines(text, from: start, to: end)
+            }
+            defer { if ContinuousClock.now >= self.deadline { outcome.timedOut = true } }
             var line = file.chunkLines[chunk]
             var nextHits = [Int](repeating: -1, count: self.pattern.required.count)
             var counted = start
@@ -192,7 +205,7 @@ struct GrepScan {
             case .literal(let needle):
                 found = Self.find(needle, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive)
             case .regex(let regex):
-                found = Self.firstMatchInOneLine(regex, text, from: position, to: end, atLineStart: position == lineStart || text[position - 1] == 0x0A)
+                found = self.regexMatch(regex, text, from: position, to: end, atLineStart: position == lineStart || text[position - 1] == 0x0A)
             }
             guard let found else { return nil }
             guard self.pattern.wholeWord else { return found }
@@ -202,6 +215,39 @@ struct GrepScan {
             position = found.lowerBound + 1
         }
         return nil
+    }
+
+    /// The first regex match in `text[from..<to]`. Text that may hold a line longer than `regexLineBytes` is matched line by
+    /// line, each line on its first `regexLineBytes` only, with the deadline checked between lines (nil once it passed:
+    /// the scan then reports the time out).
+    private func regexMatch(_ regex: PosixRegex, _ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, atLineStart: Bool) -> Range<Int>? {
+        guard end - from > Self.regexLineBytes, let base = text.baseAddress else {
+            return Self.firstMatchInOneLine(regex, text, from: from, to: end, atLineStart: atLineStart)
+        }
+        var lineStart = from
+        var startsLine = atLineStart
+        while lineStart < end {
+            if ContinuousClock.now >= self.deadline { return nil }
+            let lineEnd = memchr(base + lineStart, 0x0A, end - lineStart).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
+            let window = min(lineEnd, lineStart + Self.regexLineBytes)
+            if let found = Self.firstMatchInOneLine(regex, text, from: lineStart, to: window, atLineStart: startsLine) { return found }
+            lineStart = lineEnd + 1
+            startsLine = true
+        }
+        return nil
+    }
+
+    /// Lines of `text[from..<to]` longer than `regexLineBytes`.
+    private static func longLines(_ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int {
+        guard let base = text.baseAddress else { return 0 }
+        var count = 0
+        var lineStart = from
+        while lineStart < end {
+            let lineEnd = memchr(base + lineStart, 0x0A, end - lineStart).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
+            if lineEnd - lineStart > Self.regexLineBytes { count += 1 }
+            lineStart = lineEnd + 1
+        }
+        return count
     }
 
     /// The first match that lies within one line. The matcher runs over the whole chunk (one call, not one per line),
@@ -288,5 +334,14 @@ struct GrepScan {
 
     static func contains(_ text: [UInt8], _ needle: [UInt8], caseSensitive: Bool) -> Bool {
         text.withUnsafeBufferPointer { Self.find(needle, in: $0, from: 0, to: $0.count, caseSensitive: caseSensitive) != nil }
+    }
+}
+
+/// Runs `work` on a new thread and waits for it without holding a thread of the concurrency pool.
+private func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: work()) }
+        thread.name = "grep"
+        thread.start()
     }
 }
