@@ -87,6 +87,48 @@ extension Resilience {
             }
         }
 
+        @Test("a repository root deleted and made again is followed again: emptied meanwhile with a note, then edits and new files found")
+        func rootDeletedAndRecreated() async throws {
+            try await LiveRepository.with([]) { live in
+                _ = try await live.chunkID(of: "alpha_marker", in: "src/a.py")
+                let backup = live.scratch.appendingPathComponent("backup")
+                try FileManager.default.copyItem(at: live.repository, to: backup)
+                try FileManager.default.removeItem(at: live.repository)
+
+                // Gone: the index of it empties, and the state says why.
+                var state: RepositoryIndexState?
+                let emptied = try await live.eventually {
+                    state = try await live.state()
+                    return state?.files == 0 && state?.watchNote?.contains("is missing") == true
+                }
+                #expect(emptied, "\(String(describing: state)) \(live.log)")
+
+                // Back (cp -a of the copy), then an edit and a new file: all found with no index call.
+                try FileManager.default.copyItem(at: backup, to: live.repository)
+                #expect(try await live.eventuallyFound("alpha_marker", in: "src/a.py"), "\(live.log)")
+                try live.write("src/a.py", "def omega_marker():\n    return 9\n")
+                try live.write("src/new.py", "OMEGA_NEW = 1\n")
+                #expect(try await live.eventuallyFound("omega_marker", in: "src/a.py"), "\(live.log)")
+                #expect(try await live.eventuallyFound("OMEGA_NEW", in: "src/new.py"), "\(live.log)")
+                let settled = try await live.eventually {
+                    state = try await live.state()
+                    return state?.files == 2 && state?.watch == .watching && state?.watchNote == nil && state?.pendingChanges == 0
+                }
+                #expect(settled, "\(String(describing: state))")
+
+                // Replaced in one rename, without a delete event on the watched folder: noticed by its identity.
+                let other = live.scratch.appendingPathComponent("other")
+                try FileManager.default.copyItem(at: live.repository, to: other)
+                try Data("def psi_marker():\n    pass\n".utf8).write(to: other.appendingPathComponent("src/psi.py"))
+                let old = live.scratch.appendingPathComponent("old")
+                try FileManager.default.moveItem(at: live.repository, to: old)
+                try FileManager.default.moveItem(at: other, to: live.repository)
+                #expect(try await live.eventuallyFound("psi_marker", in: "src/psi.py"), "\(live.log)")
+                try live.write("src/later.py", "CHI_MARKER = 1\n")
+                #expect(try await live.eventuallyFound("CHI_MARKER", in: "src/later.py"), "\(live.log)")
+            }
+        }
+
         /// JSON-RPC messages that the SDK left unanswered or answered wrongly, each with what it must get now.
         static let badMessages: [(message: String, code: Int, id: String)] = [
             (#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#, -32600, "null"),

@@ -7,6 +7,11 @@ import Synchronization
 /// skipped folders are not watched), new directories watched as they appear, and each event turned into a change
 /// set for the collector. One thread of its own reads the events, so nothing here waits on the cooperative pool.
 ///
+/// A repository root that is deleted (or moved away) empties that repository's index, and is looked for twice a
+/// second until it is back: then its tree is watched again and read whole. The same check notices a root that was
+/// replaced without an event this watcher saw (another directory now at the same path). Meanwhile `/health` and
+/// `GET /mcp/index` carry a note saying the root is missing.
+///
 /// A repository whose directories cannot all be watched (`fs.inotify.max_user_watches` used up) falls back to the
 /// periodic scanner, once, with a log line and a note in `/health`.
 final class InotifyWatcher: Sendable {
@@ -89,10 +94,57 @@ final class InotifyWatcher: Sendable {
             self.watchTree(index, directory: "", table: table)
         }
         ready.resume()
+        var lastRootCheck = ContinuousClock.now
         while !self.control.withLock({ $0.stopRequested }) {
             // A bounded wait, so a stop request is seen within a quarter second.
-            guard table.inotify.wait(milliseconds: 250) else { continue }
-            for event in table.inotify.readEvents() { self.handle(event, table: table) }
+            if table.inotify.wait(milliseconds: 250) {
+                for event in table.inotify.readEvents() { self.handle(event, table: table) }
+            }
+            if lastRootCheck.duration(to: .now) >= Self.rootCheckInterval {
+                lastRootCheck = .now
+                for index in self.repositories.indices { self.checkRoot(index, table: table) }
+            }
+        }
+    }
+
+    /// How often each root's presence and identity are checked.
+    static let rootCheckInterval = Duration.milliseconds(500)
+
+    /// Notices a root that went missing (marks it, empties its index) or came back or was replaced (watches it again,
+    /// reads it whole).
+    private func checkRoot(_ index: Int, table: WatchTable) {
+        let repository = self.repositories[index]
+        guard self.status.entry(repository.name).mode == .watching else { return }
+        let now = RootIdentity(path: repository.root)
+        if now == nil {
+            if !table.missingRoots.contains(index) { self.rootGone(index, table: table) }
+            return
+        }
+        guard table.missingRoots.contains(index) || now != table.rootIdentities[index] else { return }
+        self.unwatch(index, table: table)
+        table.missingRoots.remove(index)
+        self.watchTree(index, directory: "", table: table)
+        self.status.set(.watching, repository: repository.name)
+        self.logger.info("repository root is back; following it again", metadata: ["repository": "\(repository.name)", "root": "\(repository.root)"])
+        self.collector.record(.directory("", reread: true), repository: repository.name)
+    }
+
+    /// The root was deleted or moved away: its index empties, and `checkRoot` waits for it to return.
+    private func rootGone(_ index: Int, table: WatchTable) {
+        let repository = self.repositories[index]
+        self.unwatch(index, table: table)
+        table.missingRoots.insert(index)
+        table.rootIdentities[index] = nil
+        let note = "the repository root \(repository.root) is missing; its index is empty until the folder is back, then it is read again"
+        self.status.set(.watching, note: note, repository: repository.name)
+        self.logger.warning("repository root is missing", metadata: ["repository": "\(repository.name)", "root": "\(repository.root)"])
+        self.collector.record(.directory("", reread: false), repository: repository.name)
+    }
+
+    private func unwatch(_ index: Int, table: WatchTable) {
+        for (watch, entry) in table.watched where entry.repository == index {
+            table.inotify.remove(watch: watch)
+            table.watched[watch] = nil
         }
     }
 
@@ -105,6 +157,7 @@ final class InotifyWatcher: Sendable {
             do {
                 let watch = try table.inotify.watch(directory: path.isEmpty ? repository.root : repository.root + "/" + path)
                 table.watched[watch] = (index, path)
+                if path.isEmpty { table.rootIdentities[index] = RootIdentity(path: repository.root) }
             } catch .watchLimit {
                 self.fallBack(repository, reason: "\(InotifyError.watchLimit) after \(table.watched.count) directories")
                 return
@@ -137,7 +190,7 @@ final class InotifyWatcher: Sendable {
         }
         if event.has(IN_DELETE_SELF) || event.has(IN_MOVE_SELF) {
             // The parent's event covers a subdirectory; the root itself gone takes the whole index of it along.
-            if directory.isEmpty { self.collector.record(.directory("", reread: false), repository: repository.name) }
+            if directory.isEmpty { self.rootGone(index, table: table) }
             return
         }
         guard !event.name.isEmpty else { return }
@@ -172,8 +225,25 @@ private final class WatchTable {
     let inotify: Inotify
     /// Watch descriptor → repository index and directory (relative to its root, `""` for the root).
     var watched: [Int32: (repository: Int, directory: String)] = [:]
+    /// The directory each watched root was when its watch was set.
+    var rootIdentities: [Int: RootIdentity] = [:]
+    /// Repositories whose root is gone, waiting for it to return.
+    var missingRoots: Set<Int> = []
 
     init(inotify: Inotify) {
         self.inotify = inotify
+    }
+}
+
+/// Which directory a path names now: its device and inode; nil when nothing, or no directory, is there.
+private struct RootIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
+        self.device = UInt64(info.st_dev)
+        self.inode = UInt64(info.st_ino)
     }
 }
