@@ -77,6 +77,28 @@ struct TokenAndIDTests {
         #expect(Set(chunks.map(\.id)).count == chunks.count)
     }
 
+    @Test("500 KB of one function repeated is chunked in linear time, each copy with its own occurrence")
+    func repeatedChunksInLinearTime() {
+        // Two lines a chunk: one chunk per copy, as a file of many small identical functions gives.
+        let preparer = FilePreparer(repository: "repo", chunker: Chunker(configuration: ChunkerConfiguration(maxLines: 2, maxBytes: 4096)), maxFileBytes: 1 << 20)
+        let function = "def handler(request):\n    return request\n"
+        let copies = 500_000 / function.utf8.count
+        let started = ContinuousClock.now
+        let chunks = preparer.prepare(path: "repeated.py", bytes: Array(String(repeating: function, count: copies).utf8), hash: []).chunks
+        let elapsed = started.duration(to: .now)
+        #expect(chunks.count > 1_000)
+        #expect(Set(chunks.map(\.id)).count == chunks.count)
+        // The ids are the ones the occurrences give, in order: the n-th copy of a text is occurrence n.
+        var seen: [String: Int] = [:]
+        for chunk in chunks {
+            let occurrence = seen[chunk.content, default: 0]
+            seen[chunk.content] = occurrence + 1
+            #expect(chunk.id == ChunkID(repository: "repo", path: "repeated.py", occurrence: occurrence, text: Array(chunk.content.utf8)[...]))
+        }
+        // A generous bound on a debug build: comparing each copy with every earlier one took minutes.
+        #expect(elapsed < .seconds(20), "chunking took \(elapsed)")
+    }
+
     @Test("similarity is in (0, 1], the best hit scoring 1")
     func similarity() {
         #expect(SearchRanking.similarity(bm25: -8, best: -8) == 1)

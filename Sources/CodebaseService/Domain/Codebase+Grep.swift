@@ -42,7 +42,9 @@ extension Codebase {
         )
         if let repository = filter.repository { _ = try self.resolve(repository) }
         let files = try await self.corpus.snapshot()
-        let scan = GrepScan(pattern: pattern, filter: filter, limit: limit, deadline: started + self.grepDeadline)
+        // The deadline is the scan's: bringing the corpus up to date after an index change (seconds, the first time on
+        // a large index) is not charged to the pattern, which would otherwise be refused as too costly.
+        let scan = GrepScan(pattern: pattern, filter: filter, limit: limit, deadline: .now + self.grepDeadline)
         let outcome = await scan.run(files, workers: ProcessInfo.processInfo.activeProcessorCount)
         // Stopped before even `limit` lines were found: the answer would be a guess, so the pattern is refused.
         if outcome.timedOut, outcome.matches.count < limit { throw CodebaseError.patternTooCostly(after: self.grepDeadline) }
