@@ -9,6 +9,13 @@ import ServiceClient
 /// Transactions run at READ COMMITTED, and the writes whose checks read more than one row take advisory locks first
 /// (`PostgresLocks`): one per idempotency key, and one for the hierarchy. A patch locks its row (`SELECT ... FOR
 /// UPDATE`) before comparing versions, so of racing patches at one version exactly one wins, on any replica.
+///
+/// Every transaction runs under server-side bounds (`PostgresSessionBounds`: lock and statement timeouts below the
+/// client-side `timeLimit`), so a row held by another session costs a request at most the lock timeout, and its
+/// pooled connection comes back; and behind a commit gate (`CommitGate`), so a write answered 503 never commits (the
+/// one 503 that cannot promise it, a COMMIT the server stopped answering, says so in its message).
+/// Patches and deletes also take their item's turn (`ItemWriteTurns`) before a connection, so writes queued on one
+/// held row cost a replica one pooled connection, not the pool.
 struct PostgresWorkItemStore: WorkItemStore {
     /// Queries are not logged one by one; failures reach the error middleware's log.
     static let queryLogger = Logger(label: "workflow-mcp.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -20,13 +27,18 @@ struct PostgresWorkItemStore: WorkItemStore {
     let timeLimit: Duration
     /// The longest `/health`'s database check may take.
     let healthTimeLimit: Duration
+    /// The server-side bounds every transaction sets, derived from `timeLimit`.
+    let bounds: PostgresSessionBounds
     let storage = StorageCondition()
+    /// One patch or delete per item at a time in this process, before it takes a connection.
+    let turns = ItemWriteTurns()
     let logger: Logger
 
     init(client: PostgresClient, timeLimit: Duration, healthTimeLimit: Duration = .seconds(2), logger: Logger) {
         self.client = client
         self.timeLimit = timeLimit
         self.healthTimeLimit = healthTimeLimit
+        self.bounds = PostgresSessionBounds(timeLimit: timeLimit)
         self.logger = logger
     }
 
@@ -148,10 +160,10 @@ struct PostgresWorkItemStore: WorkItemStore {
     }
 
     func update(id: String, _ changes: WorkItemChanges) async throws -> StoredWorkItem {
-        try await self.transaction(writes: true) { connection in
+        try await self.transaction(writes: true, turnOf: id) { connection in
             // The hierarchy lock comes before the row lock, the order every transaction takes them in.
             if changes.parentID != nil { try await Self.lockHierarchy(connection) }
-            guard var item = try await Self.fetch(connection, id: id, includeDeleted: false, forUpdate: true) else {
+            guard var item = try await Self.lockRow(connection, id: id, includeDeleted: false) else {
                 throw WorkflowError.workItemNotFound(id)
             }
             try item.requireVersion(changes.expectedVersion)
@@ -181,10 +193,10 @@ struct PostgresWorkItemStore: WorkItemStore {
     }
 
     func delete(id: String) async throws -> Bool {
-        try await self.transaction(writes: true) { connection in
+        try await self.transaction(writes: true, turnOf: id) { connection in
             // A create under this item, racing this delete, must see it either live or deleted, never both.
             try await Self.lockHierarchy(connection)
-            guard let item = try await Self.fetch(connection, id: id, includeDeleted: true, forUpdate: true) else { return false }
+            guard let item = try await Self.lockRow(connection, id: id, includeDeleted: true) else { return false }
             guard item.deletedAt == nil else { return true }
             let now = SQLiteWorkItemStore.now().timeIntervalSince1970
             try await connection.run(
@@ -257,48 +269,80 @@ struct PostgresWorkItemStore: WorkItemStore {
 
     /// Runs `body` on a pooled connection, outside a transaction, within the time limit.
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await self.bounded(writes: false) {
+        try await self.bounded(writes: false) { _ in
             try await self.client.withConnection { connection in try await body(connection) }
         }
     }
 
-    /// Runs `body` in a transaction on a pooled connection, within the time limit; again after a serialization
-    /// failure or a deadlock, which roll the whole transaction back.
-    private func transaction<T: Sendable>(writes: Bool, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await self.bounded(writes: writes) {
-            var attempt = 1
-            while true {
-                do {
-                    return try await self.client.withConnection { connection in
-                        try await connection.run("BEGIN", logger: Self.queryLogger)
-                        do {
-                            let value = try await body(connection)
-                            try await connection.run("COMMIT", logger: Self.queryLogger)
-                            return value
-                        } catch {
-                            try? await connection.run("ROLLBACK")
-                            throw error
-                        }
+    /// Runs `body` in a transaction on a pooled connection, within the time limit and the server-side bounds; again
+    /// after a serialization failure or a deadlock, which roll the whole transaction back.
+    ///
+    /// COMMIT is sent only through the gate: once the time limit has answered the caller (503), the transaction is
+    /// rolled back instead, so a write answered with an error is never stored afterwards. With `turnOf`, the
+    /// transaction first waits for that item's turn (`ItemWriteTurns`), within the same time limit.
+    private func transaction<T: Sendable>(
+        writes: Bool,
+        turnOf item: String? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let setBounds = PostgresQuery(unsafeSQL: self.bounds.setLocalSQL)
+        return try await self.bounded(writes: writes) { gate in
+            guard let item else { return try await self.runAttempts(setBounds, gate, body) }
+            return try await self.turns.withTurn(of: item) { try await self.runAttempts(setBounds, gate, body) }
+        }
+    }
+
+    /// The transaction, run again after a serialization failure or a deadlock.
+    private func runAttempts<T: Sendable>(
+        _ setBounds: PostgresQuery,
+        _ gate: CommitGate,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await self.client.withConnection { connection in
+                    try await connection.run("BEGIN", logger: Self.queryLogger)
+                    do {
+                        try await connection.run(setBounds, logger: Self.queryLogger)
+                        let value = try await body(connection)
+                        guard gate.mayCommit() else { throw PostgresFailure.TimedOut(limit: self.timeLimit) }
+                        defer { gate.commitEnded() }
+                        try await connection.run("COMMIT", logger: Self.queryLogger)
+                        return value
+                    } catch {
+                        try? await connection.run("ROLLBACK")
+                        throw error
                     }
-                } catch where attempt < Self.attempts && PostgresFailure.isRetryable(error) {
-                    attempt += 1
                 }
+            } catch where attempt < Self.attempts && PostgresFailure.isRetryable(error) {
+                attempt += 1
             }
         }
     }
 
-    /// The time limit and the error mapping every operation shares: domain errors pass through; a database that
-    /// cannot be used now is 503 `storage_unavailable` (nothing acknowledged is lost: a commit that failed was not
-    /// acknowledged); anything else is a bug and reaches the error middleware.
-    private func bounded<T: Sendable>(writes: Bool, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// The time limit and the error mapping every operation shares: domain errors pass through; a statement the
+    /// server ended for waiting or running too long is 503 `storage_unavailable` with `reason` `lock_timeout` or
+    /// `busy` (about this request only: nothing is recorded, `/health` is unaffected); a database that cannot be used
+    /// now is 503 `storage_unavailable` (nothing acknowledged is lost: a commit that failed was not acknowledged);
+    /// anything else is a bug and reaches the error middleware.
+    private func bounded<T: Sendable>(writes: Bool, _ operation: @escaping @Sendable (CommitGate) async throws -> T) async throws -> T {
         do {
-            let value = try await withTimeLimit(self.timeLimit, operation)
+            let value = try await withTimeLimit(self.timeLimit, commitGrace: self.bounds.lockTimeout, operation)
             if writes { self.storage.record(.ok) }
             return value
         } catch let error as WorkflowError {
             if writes { self.storage.record(.ok) }
             throw error
         } catch {
+            if let contention = PostgresFailure.contention(after: error) {
+                self.logger.warning("PostgreSQL ended a statement (\(contention.rawValue)): \(String(reflecting: error))")
+                throw WorkflowError.storageContention(contention, bounds: self.bounds)
+            }
+            if error is PostgresFailure.CommitUnconfirmed {
+                self.logger.error("PostgreSQL did not confirm a COMMIT in time; the write may be stored: \(String(reflecting: error))")
+                throw WorkflowError.commitUnconfirmed()
+            }
             guard let state = PostgresFailure.state(after: error) else { throw error }
             if state != .unreachable { self.storage.record(state) }
             self.logger.warning("PostgreSQL unavailable (\(state.rawValue)): \(String(reflecting: error))")
@@ -316,6 +360,16 @@ struct PostgresWorkItemStore: WorkItemStore {
 
     static func lockHierarchy(_ connection: PostgresConnection) async throws {
         try await connection.run(PostgresQuery(unsafeSQL: PostgresLocks.hierarchySQL), logger: self.queryLogger)
+    }
+
+    /// `fetch` with the row locked (`FOR UPDATE`): a lock timeout on the row itself is `RowLockTimedOut`, which the
+    /// writes of this item waiting behind this one in `turns` are answered with too.
+    static func lockRow(_ connection: PostgresConnection, id: String, includeDeleted: Bool) async throws -> StoredWorkItem? {
+        do {
+            return try await self.fetch(connection, id: id, includeDeleted: includeDeleted, forUpdate: true)
+        } catch where PostgresFailure.contention(after: error) == .lockTimeout {
+            throw ItemWriteTurns.RowLockTimedOut(underlying: error)
+        }
     }
 
     static func fetch(_ connection: PostgresConnection, id: String, includeDeleted: Bool, forUpdate: Bool = false) async throws -> StoredWorkItem? {
