@@ -11,8 +11,9 @@ import Foundation
 public enum JSONRPCEnvelope {
     /// What to do with one message.
     public enum Verdict: Sendable, Equatable {
-        /// Hand it to the SDK; `expectsAnswer` is true for a request (a notification or a response gets none).
-        case pass(expectsAnswer: Bool)
+        /// Hand it on; `expectsAnswer` is true for a request (a notification or a response gets none), `method` is
+        /// the request's or notification's method (nil for a response).
+        case pass(expectsAnswer: Bool, method: String?)
         /// Refuse it with this JSON-RPC error, without the SDK (over HTTP with 400).
         case refuse(Data)
         /// Answer it with this result, without the SDK: a tool's error result (over HTTP with 200).
@@ -43,7 +44,7 @@ public enum JSONRPCEnvelope {
         }
         guard let method = members["method"] else {
             // A response to a request of the server's: it carries `result` or `error`, and gets no answer.
-            if id != nil, members["result"] != nil || members["error"] != nil { return summary.problem == nil ? .pass(expectsAnswer: false) : .ignore }
+            if id != nil, members["result"] != nil || members["error"] != nil { return summary.problem == nil ? .pass(expectsAnswer: false, method: nil) : .ignore }
             return .refuse(self.error(id: id, code: -32600, "Invalid Request: 'method' is required."))
         }
         guard case .string(let name) = method else {
@@ -66,7 +67,7 @@ public enum JSONRPCEnvelope {
             }
             return .refuse(self.error(id: id, code: -32600, "Invalid Request: \(problem.message())"))
         }
-        return .pass(expectsAnswer: id != nil)
+        return .pass(expectsAnswer: id != nil, method: name)
     }
 
     /// A request id as it is echoed.

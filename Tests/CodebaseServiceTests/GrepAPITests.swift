@@ -181,6 +181,19 @@ struct GrepAPITests {
         }
     }
 
+    @Test("counting stops at 100,000 lines however many workers share the scan")
+    func countCapAcrossWorkers() async throws {
+        // 1.3 MB in 200 files: enough to be split over the workers, with 130,000 lines, each a match of '.'.
+        var files: [String: String] = [:]
+        let body = (0..<650).map { "line_\($0) = 1\n" }.joined()
+        for index in 0..<200 { files["data/f\(String(format: "%03d", index)).py"] = body }
+        try await Self.withRepository(files) { client in
+            let found = try await self.grep(client, #"{"pattern": ".", "regex": true, "limit": 5}"#)
+            #expect(found.totalCount == 100_000 && found.truncated, "total_count \(found.totalCount), truncated \(found.truncated)")
+            #expect(found.matches.map(\.line) == [1, 2, 3, 4, 5])
+        }
+    }
+
     @Test("grep follows the index: an edited file's new text is found once re-indexed")
     func followsIndex() async throws {
         let directory = try TemporaryDirectory()

@@ -24,11 +24,11 @@ struct JSONRPCEnvelopeTests {
 
     @Test("requests, notifications and responses of the right shape pass")
     func passes() {
-        #expect(self.verdict(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#) == .pass(expectsAnswer: true))
-        #expect(self.verdict(#"{"jsonrpc":"2.0","id":"a","method":"tools/list","params":{}}"#) == .pass(expectsAnswer: true))
-        #expect(self.verdict(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#) == .pass(expectsAnswer: false))
-        #expect(self.verdict(#"{"jsonrpc":"2.0","id":3,"result":{}}"#) == .pass(expectsAnswer: false))
-        #expect(self.verdict(#"{"jsonrpc":"2.0","id":-9223372036854775808,"method":"ping"}"#) == .pass(expectsAnswer: true))
+        #expect(self.verdict(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#) == .pass(expectsAnswer: true, method: "ping"))
+        #expect(self.verdict(#"{"jsonrpc":"2.0","id":"a","method":"tools/list","params":{}}"#) == .pass(expectsAnswer: true, method: "tools/list"))
+        #expect(self.verdict(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#) == .pass(expectsAnswer: false, method: "notifications/initialized"))
+        #expect(self.verdict(#"{"jsonrpc":"2.0","id":3,"result":{}}"#) == .pass(expectsAnswer: false, method: nil))
+        #expect(self.verdict(#"{"jsonrpc":"2.0","id":-9223372036854775808,"method":"ping"}"#) == .pass(expectsAnswer: true, method: "ping"))
     }
 
     @Test("an id of any other type is refused at once with id null", arguments: [

@@ -61,7 +61,11 @@ struct GrepScan {
                 break
             }
         }
-        if joined.totalCount >= Self.countCap { joined.truncated = true }
+        // Each part counts up to the cap on its own: the sum is cut back to it, as one part would have stopped there.
+        if joined.totalCount >= Self.countCap {
+            joined.totalCount = Self.countCap
+            joined.truncated = true
+        }
         return joined
     }
 

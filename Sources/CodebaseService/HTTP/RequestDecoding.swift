@@ -18,7 +18,7 @@ extension Request {
         try self.requireJSONContentType()
         try Self.checkText(buffer)
         do {
-            return try ContractCoding.makeDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+            return try ContractCoding.decode(Value.self, from: Data(buffer.readableBytesView))
         } catch let error as UnknownFieldError {
             throw APIError.invalid(field: error.field, "Unknown field '\(error.field)'. Allowed: \(error.allowed.joined(separator: ", ")).")
         } catch let error as DecodingError {

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(CDispatch)
+// `struct stat` is seen through Dispatch's C module on Linux (as in RepositoryScanner).
+import CDispatch
+#endif
 import Foundation
 import Logging
 import ServiceClient

@@ -27,6 +27,19 @@ public enum ContractCoding {
         return decoder
     }
 
+    /// Decodes a request body with the contract's decoder, its free-form values (`metadata`, `details`) read in linear
+    /// time (`JSONValue+Parsing`).
+    public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        try self.decode(type, from: data, document: try? JSONValue(parsing: data))
+    }
+
+    /// Decodes `data`, whose parsed form is `document` (when known), with the contract's decoder.
+    public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data, document: JSONValue?) throws -> Value {
+        let decoder = self.makeDecoder()
+        if let document { decoder.userInfo[JSONValue.documentKey] = document }
+        return try decoder.decode(type, from: data)
+    }
+
     /// Formats a date as ISO-8601 UTC with milliseconds and a trailing `Z`.
     public static func formatTimestamp(_ date: Date) -> String {
         date.formatted(withFractions)

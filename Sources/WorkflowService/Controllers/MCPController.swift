@@ -26,7 +26,7 @@ struct MCPController<Context: RequestContext> {
         case .refuse(let error): return Self.json(error, status: .badRequest)
         case .answer(let result): return Self.json(result, status: .ok)
         case .ignore: return Response(status: .accepted)
-        case .pass(let answers): expectsAnswer = answers
+        case .pass(let answers, _): expectsAnswer = answers
         }
         let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any] ?? [:]
         guard Self.wantsEvents(request, message: object) else {

@@ -13,7 +13,7 @@ extension Request {
         try self.requireJSONContentType()
         try Self.checkText(buffer)
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
+            return try ContractCoding.decode(Body.self, from: Data(buffer.readableBytesView))
         } catch let error as WorkflowError {
             throw error
         } catch {

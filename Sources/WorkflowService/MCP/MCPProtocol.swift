@@ -18,6 +18,7 @@ struct MCPProtocol: Sendable {
     /// for a notification or a response, which need none. Notifications the server sends while it works (progress) go
     /// to `notify`.
     func answer(_ message: Data, expectsAnswer: Bool, notify: @escaping @Sendable (Data) async -> Void) async -> Data? {
+        if let answer = await self.answerToolCall(message, notify: notify) { return answer }
         let exchange = MCPExchange(message: message, expectsAnswer: expectsAnswer, notify: notify, logger: self.logger)
         let server = await self.makeServer()
         do {
@@ -32,7 +33,7 @@ struct MCPProtocol: Sendable {
 
     /// Serves MCP on standard input and output until input ends, then waits for the calls in flight to be answered.
     func serveStandardIO() async throws {
-        let transport = StdioLineTransport(logger: self.logger)
+        let transport = StdioLineTransport(logger: self.logger, direct: { message, notify in await self.answerToolCall(message, notify: notify) })
         let server = await self.makeServer()
         try await server.start(transport: transport)
         await withTaskCancellationHandler {
@@ -42,6 +43,52 @@ struct MCPProtocol: Sendable {
         }
         await transport.drain(timeout: .seconds(30))
         await server.stop()
+    }
+
+    /// Answers a `tools/call` without the SDK, whose `Value` decoding tries each JSON kind in turn and pays an error
+    /// for every miss (a 1 MB argument of nested arrays took 35 s): the message is parsed once, in linear time, and the
+    /// result written in the shape the SDK writes. nil for any other message, which the SDK answers.
+    func answerToolCall(_ message: Data, notify: @escaping @Sendable (Data) async -> Void) async -> Data? {
+        guard case .object(let envelope)? = try? JSONValue(parsing: message), envelope["method"] == .string("tools/call"),
+            let id = envelope["id"], case .object(let params)? = envelope["params"]
+        else { return nil }
+        guard case .string(let name)? = params["name"] else {
+            return Self.encode(["jsonrpc": "2.0", "id": id, "error": ["code": .int(-32602), "message": "Invalid params: 'name' must be the tool's name."]])
+        }
+        let arguments: [String: JSONValue]
+        switch params["arguments"] {
+        case nil, .null?: arguments = [:]
+        case .object(let given)?: arguments = given
+        default:
+            return Self.encode(["jsonrpc": "2.0", "id": id, "error": ["code": .int(-32602), "message": "Invalid params: 'arguments' must be an object."]])
+        }
+        var progress: ToolProgress?
+        if case .object(let meta)? = params["_meta"], let token = meta["progressToken"], token != .null {
+            progress = { done, total, text in
+                var fields: [String: JSONValue] = ["progressToken": token, "progress": .double(done), "message": .string(text)]
+                if let total { fields["total"] = .double(total) }
+                await notify(Self.encode(["jsonrpc": "2.0", "method": "notifications/progress", "params": .object(fields)]))
+            }
+        }
+        let result: ToolResult
+        do {
+            guard let answered = try await self.tools.call(name, arguments: arguments, progress: progress) else {
+                let text = "Unknown tool '\(name)'. Call tools/list for the tools of workflow-mcp."
+                return Self.encode(["jsonrpc": "2.0", "id": id, "error": ["code": .int(-32602), "message": .string(text)]])
+            }
+            result = answered
+        } catch {
+            self.logger.error("tool call failed", metadata: ["tool": "\(name)", "error": "\(String(reflecting: error))"])
+            result = ToolResult(error: ErrorBody(error: ErrorCode.internalError, message: "The tool failed. It has been logged; try again."))
+        }
+        let content: JSONValue = [["type": "text", "text": .string(result.text)]]
+        let answer: JSONValue = ["content": content, "structuredContent": result.structured, "isError": .bool(result.isError)]
+        return Self.encode(["jsonrpc": "2.0", "id": id, "result": answer])
+    }
+
+    /// A JSON-RPC message's bytes, keys sorted as the SDK writes them.
+    private static func encode(_ message: JSONValue) -> Data {
+        (try? ContractCoding.makeEncoder().encode(message)) ?? Data()
     }
 
     private func makeServer() async -> MCP.Server {
@@ -190,9 +237,17 @@ private actor MCPExchange: MCP.Transport {
 private actor StdioLineTransport: MCP.Transport {
     nonisolated let logger: Logger
     private var unanswered = 0
+    /// Answers a tool call without the SDK (`MCPProtocol.answerToolCall`).
+    private let direct: (@Sendable (Data, @escaping @Sendable (Data) async -> Void) async -> Data?)?
 
-    init(logger: Logger) {
+    init(logger: Logger, direct: (@Sendable (Data, @escaping @Sendable (Data) async -> Void) async -> Data?)? = nil) {
         self.logger = logger
+        self.direct = direct
+    }
+
+    private func answered(_ answer: Data?) {
+        if let answer { self.write(answer) }
+        self.unanswered = max(0, self.unanswered - 1)
     }
 
     func connect() async throws {}
@@ -216,9 +271,18 @@ private actor StdioLineTransport: MCP.Transport {
                     switch JSONRPCEnvelope.verdict(for: message) {
                     case .refuse(let answer), .answer(let answer): self.write(answer)
                     case .ignore: continue
-                    case .pass(let expectsAnswer):
+                    case .pass(let expectsAnswer, let method):
                         if expectsAnswer { self.unanswered += 1 }
-                        continuation.yield(message)
+                        // A tool call is answered beside the SDK (`answerToolCall`), one task each, as the SDK runs
+                        // them; everything else goes to the SDK in the order read.
+                        guard method == "tools/call", expectsAnswer, let direct = self.direct else {
+                            continuation.yield(message)
+                            continue
+                        }
+                        Task {
+                            let answer = await direct(message, { await self.write($0) })
+                            await self.answered(answer)
+                        }
                     }
                 }
             }

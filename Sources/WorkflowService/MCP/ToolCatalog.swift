@@ -138,6 +138,6 @@ struct ToolArguments: Sendable {
     }
 
     static func encode(_ value: some Encodable) throws -> JSONValue {
-        try ContractCoding.makeDecoder().decode(JSONValue.self, from: ContractCoding.makeEncoder().encode(value))
+        try JSONValue(parsing: ContractCoding.makeEncoder().encode(value))
     }
 }

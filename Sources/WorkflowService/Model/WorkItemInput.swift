@@ -174,7 +174,7 @@ enum WorkItemInput {
     /// Decodes a body given as a JSON value (MCP arguments) the way a REST body is decoded.
     static func decode<Body: Decodable>(_ type: Body.Type, from value: JSONValue) throws(WorkflowError) -> Body {
         do {
-            return try JSONDecoder().decode(Body.self, from: try JSONEncoder().encode(value))
+            return try ContractCoding.decode(Body.self, from: try JSONEncoder().encode(value), document: value)
         } catch let error as WorkflowError {
             throw error
         } catch {

@@ -15,7 +15,7 @@ enum WorkItemRow {
     /// Decodes one `work_item` row selected with `columns`; references are filled in by the caller.
     static func decode(_ row: Row) throws -> StoredWorkItem {
         let metadataText: String = row["metadata"]
-        let metadata = try JSONDecoder().decode([String: JSONValue].self, from: Data(metadataText.utf8))
+        let metadata = try ContractCoding.decode([String: JSONValue].self, from: Data(metadataText.utf8))
         return StoredWorkItem(
             id: row["id"],
             title: row["title"],

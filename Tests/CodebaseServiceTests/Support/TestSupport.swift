@@ -100,7 +100,7 @@ let decoder = ContractCoding.makeDecoder()
 
 extension TestResponse {
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try decoder.decode(type, from: Data(self.body.readableBytesView))
+        try ContractCoding.decode(type, from: Data(self.body.readableBytesView))
     }
 
     var text: String { String(buffer: self.body) }

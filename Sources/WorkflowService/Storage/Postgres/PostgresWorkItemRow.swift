@@ -10,7 +10,7 @@ enum PostgresWorkItemRow {
     static func decode(_ row: PostgresRow) throws -> StoredWorkItem {
         let columns = row.makeRandomAccess()
         let metadataText = try columns["metadata"].decode(String.self)
-        let metadata = try JSONDecoder().decode([String: JSONValue].self, from: Data(metadataText.utf8))
+        let metadata = try ContractCoding.decode([String: JSONValue].self, from: Data(metadataText.utf8))
         return StoredWorkItem(
             id: try columns["id"].decode(String.self),
             title: try columns["title"].decode(String.self),
