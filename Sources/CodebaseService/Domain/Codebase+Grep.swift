@@ -1,4 +1,5 @@
 import Foundation
+import ServerKit
 import ServiceClient
 
 /// What `GET /mcp/symbols` and `find_symbol` ask, before validation.
@@ -64,8 +65,8 @@ extension Codebase {
     func symbols(_ request: SymbolsRequest) async throws -> SymbolsResponse {
         var query = SymbolQuery()
         if let name = request.name {
-            guard (1...200).contains(name.count), !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-                throw CodebaseError.invalid(field: "name", "'name' must be 1 to 200 characters, without control characters.")
+            guard RequestText.length(of: name, isIn: 1...200), !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                throw CodebaseError.invalid(field: "name", "'name' must be 1 to 200 \(RequestText.unit), without control characters.")
             }
             query.name = name
         }
@@ -80,7 +81,7 @@ extension Codebase {
             query.kind = kind
         }
         if let path = request.filePath {
-            guard (1...1000).contains(path.utf8.count), !path.hasPrefix("/"), !path.contains("\0") else {
+            guard RequestText.length(of: path, isIn: 1...1000), !path.hasPrefix("/"), !path.contains("\0") else {
                 throw CodebaseError.invalid(field: "file_path", "'file_path' must be a path relative to its repository, such as \"src/auth.py\".")
             }
             query.filePath = path

@@ -1,3 +1,4 @@
+import ServerKit
 import ServiceClient
 
 /// A validated `POST /mcp/grep` pattern, ready to run: a literal byte string or a compiled regular expression, and a
@@ -23,8 +24,9 @@ struct GrepPattern: Sendable {
     let classes: ClassSequence?
 
     init(pattern: String, regex: Bool, caseSensitive: Bool, wholeWord: Bool) throws(CodebaseError) {
-        guard Self.lengths.contains(pattern.count) else {
-            throw .invalid(field: "pattern", "'pattern' must be 1 to 1000 characters long; it has \(pattern.count).")
+        let length = RequestText.length(pattern)
+        guard Self.lengths.contains(length) else {
+            throw .invalid(field: "pattern", "'pattern' must be 1 to 1000 \(RequestText.unit) long; it has \(length).")
         }
         guard !pattern.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else {
             throw .invalid(field: "pattern", "'pattern' must be one line: matches are found line by line (no newline, carriage return or NUL).")

@@ -128,6 +128,7 @@ actor IndexJobQueue {
         guard var record = self.records[id] else { return }
         record.job.filesScanned = counters.filesScanned
         record.job.filesChanged = counters.filesChanged
+        record.job.filesSkipped = counters.filesSkipped
         record.job.chunksAdded = counters.chunksAdded
         record.job.chunksRemoved = counters.chunksRemoved
         self.records[id] = record

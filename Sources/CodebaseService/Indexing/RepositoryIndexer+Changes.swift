@@ -16,9 +16,16 @@ extension RepositoryIndexer {
         var candidates: [String: ScannedFile] = [:]
         var stored: [String: [UInt8]] = [:]
         var gone = Set<String>()
+        // What was passed over, counted once where one changed folder lies inside another or holds a changed file.
+        var skipped = 0
+        let changedDirectories = Array(changes.directories.keys)
         for (directory, reread) in changes.directories.sorted(by: { $0.key < $1.key }) {
             let indexed = try await self.store.fileHashes(repositoryID: repositoryID, under: directory)
             let scan = scanner.scan(root: repository.root, under: directory)
+            if !Self.isInside(directory, changedDirectories.filter { $0 != directory }) {
+                skipped += scan.skipped
+                self.logNamesNotUTF8(repository, scan)
+            }
             var onDisk = Set<String>()
             for file in scan.files {
                 onDisk.insert(file.path)
@@ -34,15 +41,18 @@ extension RepositoryIndexer {
             stored[path] = hash
         }
         for path in changes.files {
-            if let file = scanner.file(root: repository.root, path: path) {
+            let entry = scanner.entry(root: repository.root, path: path)
+            if let file = entry.files.first {
                 candidates[path] = file
                 gone.remove(path)
-            } else if stored[path] != nil {
-                gone.insert(path)
+            } else {
+                if !Self.isInside(path, changedDirectories) { skipped += entry.skipped }
+                if stored[path] != nil { gone.insert(path) }
             }
         }
 
         var counters = IndexCounters()
+        counters.filesSkipped = skipped
         _ = try await self.write(
             candidates.values.sorted { $0.path < $1.path },
             stored: stored,
@@ -62,5 +72,10 @@ extension RepositoryIndexer {
             ]
         )
         return counters
+    }
+
+    /// Whether `path` lies inside one of `directories` (`""` is the whole repository).
+    static func isInside(_ path: String, _ directories: [String]) -> Bool {
+        directories.contains { $0.isEmpty || path.hasPrefix($0 + "/") }
     }
 }

@@ -31,7 +31,9 @@ struct IndexCounters: Sendable, Equatable {
     var chunksAdded = 0
     var chunksRemoved = 0
     var bytesRead = 0
-    /// Files found by the scan that are not indexed (binary, unreadable).
+    /// Files found and not indexed, for any reason but the ignore rules: too large, binary (by name or content),
+    /// unreadable, secret, a link not followed, or a name that is not UTF-8 (`ScanResult.skipped`, and the files
+    /// found binary or unreadable on reading).
     var filesSkipped = 0
     /// Time spent in write transactions.
     var writeTime: Duration = .zero
@@ -85,10 +87,13 @@ struct RepositoryIndexer: Sendable {
             metadata: [
                 "repository": "\(repository.name)", "files": "\(scan.files.count)", "ignored": "\(scan.ignored)",
                 "too_large": "\(scan.tooLarge)", "binary_by_name": "\(scan.binaryByName)", "links_skipped": "\(scan.linksSkipped)",
-                "secrets_skipped": "\(scan.secrets)", "force": "\(force)",
+                "secrets_skipped": "\(scan.secrets)", "unreadable": "\(scan.unreadable)", "names_not_utf8": "\(scan.notUTF8)",
+                "force": "\(force)",
             ]
         )
+        self.logNamesNotUTF8(repository, scan)
         var counters = IndexCounters()
+        counters.filesSkipped = scan.skipped
         let indexedPaths = try await self.write(
             scan.files,
             stored: stored,
@@ -255,6 +260,18 @@ struct RepositoryIndexer: Sendable {
             }
         }
         return result
+    }
+
+    /// One line naming (escaped) the entries passed over because their name is not UTF-8: no path can name them.
+    func logNamesNotUTF8(_ repository: ConfiguredRepository, _ scan: ScanResult) {
+        guard scan.notUTF8 > 0 else { return }
+        self.logger.info(
+            "names not UTF-8 skipped",
+            metadata: [
+                "repository": "\(repository.name)", "count": "\(scan.notUTF8)",
+                "names": "\(scan.notUTF8Names.joined(separator: " "))\(scan.notUTF8 > scan.notUTF8Names.count ? " ..." : "")",
+            ]
+        )
     }
 
     private func logProgress(_ repository: ConfiguredRepository, _ counters: IndexCounters, total: Int, since started: ContinuousClock.Instant) {

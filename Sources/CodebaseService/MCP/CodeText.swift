@@ -30,7 +30,8 @@ enum CodeText {
     static func render(_ job: IndexJob) -> String {
         var line = "Index job \(job.jobID): \(job.status.rawValue)"
         if job.status != .pending {
-            line += "; \(job.filesScanned) files scanned, \(job.filesChanged) changed, +\(job.chunksAdded)/-\(job.chunksRemoved) chunks"
+            let files = "\(job.filesScanned) files scanned, \(job.filesChanged) changed, \(job.filesSkipped) skipped"
+            line += "; \(files), +\(job.chunksAdded)/-\(job.chunksRemoved) chunks"
         }
         if let error = job.errorMessage { line += "; error: \(error)" }
         return line

@@ -8,7 +8,7 @@ struct CodebaseTools: Sendable {
     let codebase: Codebase
 
     private static let job = #"""
-        {"type":"object","required":["job_id","status"],"properties":{"job_id":{"type":"string"},"status":{"enum":["pending","running","completed","failed"]},"files_scanned":{"type":"integer"},"files_changed":{"type":"integer"},"chunks_added":{"type":"integer"},"chunks_removed":{"type":"integer"},"error_message":{"type":["string","null"]}}}
+        {"type":"object","required":["job_id","status"],"properties":{"job_id":{"type":"string"},"status":{"enum":["pending","running","completed","failed"]},"files_scanned":{"type":"integer"},"files_changed":{"type":"integer"},"files_skipped":{"type":"integer"},"chunks_added":{"type":"integer"},"chunks_removed":{"type":"integer"},"error_message":{"type":["string","null"]}}}
         """#
     private static let linked = #"{"type":["array","null"],"description":"work items referencing the chunk; null if workflow-mcp is unreachable"}"#
 

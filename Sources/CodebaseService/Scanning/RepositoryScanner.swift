@@ -32,8 +32,20 @@ struct ScanResult: Sendable {
     var unreadable = 0
     /// Files that usually hold credentials (`SecretFiles`), passed over unless `indexSecrets` is set.
     var secrets = 0
+    /// Entries (files, links, folders) whose name is not valid UTF-8: no path of the index, the API or a chunk id can
+    /// name them, so they are passed over, a folder with everything in it.
+    var notUTF8 = 0
+    /// The first `maxListedNames` of them, as `EscapedName` writes them, for the log.
+    var notUTF8Names: [String] = []
     /// The directories walked, `""` for the root: what the watcher watches.
     var directories: [String] = []
+
+    static let maxListedNames = 100
+
+    /// Everything passed over for a reason other than the ignore rules (`.gitignore`, `.git/info/exclude`, the always
+    /// skipped folders): what an index job reports as `files_skipped`, with the files found unreadable or binary on
+    /// reading.
+    var skipped: Int { self.tooLarge + self.binaryByName + self.linksSkipped + self.unreadable + self.secrets + self.notUTF8 }
 }
 
 /// Walks a repository: honours `.gitignore` files (root and nested) and `.git/info/exclude`, always skips VCS,
@@ -81,14 +93,20 @@ struct RepositoryScanner: Sendable {
     /// The file at `path` (relative to `root`) when a scan would index it now; `nil` when it is gone, not a regular
     /// file (or a link to one inside the repository), or excluded by the same rules as a whole scan.
     func file(root: String, path: String) -> ScannedFile? {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard let name = components.last, !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else { return nil }
-        let directory = components.dropLast().joined(separator: "/")
-        guard let ignores = Self.ignoreStack(root: root, directory: directory) else { return nil }
+        self.entry(root: root, path: path).files.first
+    }
+
+    /// What a scan would make of the one entry at `path` (relative to `root`), not walking into a directory: the file
+    /// to index, or the counter that passes it over. Empty when it is gone or its folder is excluded.
+    func entry(root: String, path: String) -> ScanResult {
         var result = ScanResult()
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard let name = components.last, !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else { return result }
+        let directory = components.dropLast().joined(separator: "/")
+        guard let ignores = Self.ignoreStack(root: root, directory: directory) else { return result }
         let absolute = directory.isEmpty ? root : root + "/" + directory
         self.visit(String(name), root: root, directory: directory, absolute: absolute, ignores: ignores, recurse: false, into: &result)
-        return result.files.first
+        return result
     }
 
     /// The `.gitignore` rules in force inside `directory`, or `nil` when the directory is missing, a link, or excluded.
@@ -117,13 +135,23 @@ struct RepositoryScanner: Sendable {
         }
         result.directories.append(directory)
         var names: [String] = []
+        var undecodable: [[UInt8]] = []
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            let bytes = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: Int(NAME_MAX) + 1) { Array(UnsafeBufferPointer(start: $0, count: strlen($0))) }
+            }
+            // `String(cString:)` would repair a name that is not UTF-8 with U+FFFD: a name that then names nothing on
+            // disk, or another file (`a\u{FFFD}.py` beside `a\xFF.py`), which would be indexed twice.
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                undecodable.append(bytes)
+                continue
             }
             if name != ".", name != ".." { names.append(name) }
         }
         closedir(handle)
+        for bytes in undecodable.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            self.passOver(bytes, directory: directory, absolute: absolute, ignores: ignores, into: &result)
+        }
         names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         for name in names {
             self.visit(name, root: root, directory: directory, absolute: absolute, ignores: ignores, recurse: true, into: &result)
@@ -182,6 +210,35 @@ struct RepositoryScanner: Sendable {
                 let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
                 result.files.append(ScannedFile(path: path, root: root, readPath: readPath, size: Int(info.st_size), modified: modified))
             }
+        }
+    }
+
+    /// Counts an entry whose name is not UTF-8 as skipped (`notUTF8`), unless the ignore rules exclude it anyway (they
+    /// see the name with U+FFFD for each invalid byte, so `*.log` still ignores `bad\xFF.log`). Its kind comes from
+    /// `lstat` on the name's own bytes; anything but a file, a link or a folder is passed over silently, as `visit` does.
+    private func passOver(_ bytes: [UInt8], directory: String, absolute: String, ignores: IgnoreStack, into result: inout ScanResult) {
+        var info = stat()
+        let status = (Array(absolute.utf8) + [UInt8(ascii: "/")] + bytes + [0]).withUnsafeBufferPointer { path in
+            path.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) }
+        }
+        guard status == 0 else {
+            result.unreadable += 1
+            return
+        }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFREG || kind == S_IFLNK || kind == S_IFDIR else { return }
+        let name = String(decoding: bytes, as: UTF8.self)
+        let path = directory.isEmpty ? name : directory + "/" + name
+        let isDirectory = kind == S_IFDIR
+        // No always-skipped folder has such a name; the ignore rules may match one.
+        if ignores.isIgnored(path: path, name: name, isDirectory: isDirectory) {
+            result.ignored += 1
+            return
+        }
+        result.notUTF8 += 1
+        if result.notUTF8Names.count < ScanResult.maxListedNames {
+            let escaped = EscapedName.write(Array((directory.isEmpty ? "" : directory + "/").utf8) + bytes)
+            result.notUTF8Names.append(isDirectory ? escaped + "/" : escaped)
         }
     }
 

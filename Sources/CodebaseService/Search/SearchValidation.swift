@@ -1,6 +1,8 @@
+import ServerKit
 import ServiceClient
 
-/// Checks a `SearchRequest` against the contract and normalizes its filters.
+/// Checks a `SearchRequest` against the contract and normalizes its filters. Lengths are in Unicode code points
+/// (`RequestText`), never grapheme clusters.
 enum SearchValidation {
     static let defaultLimit = 10
     static let limits = 1...50
@@ -8,11 +10,15 @@ enum SearchValidation {
 
     static func validate(_ request: SearchRequest) throws(CodebaseError) -> ValidatedSearch {
         let query = request.query
-        guard queryLength.contains(query.count) else {
-            throw .invalid(field: "query", "'query' must be 1 to 1000 characters long; it has \(query.count).")
+        let length = RequestText.length(query)
+        guard queryLength.contains(length) else {
+            throw .invalid(field: "query", "'query' must be 1 to 1000 \(RequestText.unit) long; it has \(length).")
         }
-        guard query.contains(where: { !$0.isWhitespace }) else {
-            throw .invalid(field: "query", "'query' must contain something other than spaces.")
+        guard !RequestText.isBlank(query) else {
+            throw .invalid(
+                field: "query",
+                "'query' must contain something visible, not only spaces, zero-width or other invisible characters, or combining marks."
+            )
         }
         let limit = request.limit ?? defaultLimit
         guard limits.contains(limit) else {
@@ -36,7 +42,7 @@ enum SearchValidation {
             throw .invalid(field: "file_type", "'file_type' is an extension without its dot: \"\(value.dropFirst())\", not \"\(value)\".")
         }
         let allowed = value.utf8.allSatisfy { isIdentifierByte($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
-        guard (1...32).contains(value.utf8.count), allowed else {
+        guard RequestText.length(of: value, isIn: 1...32), allowed else {
             throw .invalid(field: "file_type", "'file_type' must be a file extension such as \"py\" or a language such as \"python\".")
         }
         return value.lowercased()
@@ -45,7 +51,7 @@ enum SearchValidation {
     /// A directory relative to the repository root, as a prefix ending in `/`; `nil` for the root itself.
     static func directory(_ value: String?) throws(CodebaseError) -> String? {
         guard let value else { return nil }
-        guard !value.isEmpty, value.utf8.count <= 1000, !value.contains("\0"), !value.contains("\\") else {
+        guard RequestText.length(of: value, isIn: 1...1000), !value.contains("\0"), !value.contains("\\") else {
             throw .invalid(field: "directory", "'directory' must be a path relative to the repository root, such as \"src/\".")
         }
         var segments = value.split(separator: "/", omittingEmptySubsequences: true)
@@ -60,7 +66,7 @@ enum SearchValidation {
     /// A repository name as `--repo` gave it (its directory's last component).
     static func repository(_ value: String?) throws(CodebaseError) -> String? {
         guard let value else { return nil }
-        guard (1...255).contains(value.utf8.count), !value.contains("/"), !value.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+        guard RequestText.length(of: value, isIn: 1...255), !value.contains("/"), !value.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
             throw .invalid(field: "repository", "'repository' must be the name of a configured repository, such as \"myproject\".")
         }
         return value

@@ -9,6 +9,11 @@ import Foundation
 import Logging
 import ServiceClient
 import Synchronization
+#if canImport(CDispatch)
+// The C types of <sys/stat.h> can be attributed to CDispatch, whose headers include them first, depending on which
+// files share a compiler job; without this import, member import visibility then rejects `RootIdentity`'s fields.
+import CDispatch
+#endif
 
 /// Follows the configured repositories with inotify: a watch on every directory a scan would walk (ignored and
 /// skipped folders are not watched), new directories watched as they appear, and each event turned into a change

@@ -1,4 +1,5 @@
 import Foundation
+import ServerKit
 import ServiceClient
 
 /// The one place where work items are created, read, listed, changed and deleted, each answer carrying its references
@@ -60,8 +61,11 @@ struct WorkItems: Sendable {
     private static let canonicalEncoder = ContractCoding.makeEncoder()
 
     private static func validateIdempotencyKey(_ key: String) throws(WorkflowError) {
-        guard (1...255).contains(key.count) else {
-            throw .invalid(field: "Idempotency-Key", "The idempotency key (Idempotency-Key header, idempotency_key argument) must have 1 to 255 characters.")
+        guard RequestText.length(of: key, isIn: 1...255) else {
+            throw .invalid(
+                field: "Idempotency-Key",
+                "The idempotency key (Idempotency-Key header, idempotency_key argument) must have 1 to 255 \(RequestText.unit)."
+            )
         }
     }
 }

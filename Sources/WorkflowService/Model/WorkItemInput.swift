@@ -1,4 +1,5 @@
 import Foundation
+import ServerKit
 import ServiceClient
 
 /// The validated fields of a create request, with the contract's defaults applied.
@@ -82,7 +83,7 @@ extension WorkItemChanges: Decodable {
             self.title = try Input.title(title)
             asSent["title"] = .string(title)
         } else if titleRequired {
-            throw WorkflowError.invalid(field: "title", "title is required (1 to 200 characters).")
+            throw WorkflowError.invalid(field: "title", "title is required (1 to 200 \(RequestText.unit)).")
         }
         if let description = try Input.value(fields, String.self, Key.description, else: Input.descriptionRule) {
             self.description = try Input.description(description)
@@ -131,8 +132,8 @@ struct ReferencedChunks: Decodable, Sendable {
         }
         var ids: [String] = []
         for value in values {
-            guard case .string(let id) = value, !id.isEmpty, id.count <= WorkItemInput.maxReferenceLength else {
-                throw WorkflowError.invalid(field: "chunk_ids", "every chunk id must be a non-empty string of at most 256 characters.")
+            guard case .string(let id) = value, RequestText.length(of: id, isIn: 1...WorkItemInput.maxReferenceLength) else {
+                throw WorkflowError.invalid(field: "chunk_ids", "every chunk id must be a non-empty string of at most 256 \(RequestText.unit).")
             }
             guard !TextRules.containsControlCharacter(id) else {
                 throw WorkflowError.invalid(field: "chunk_ids", "chunk ids must not contain control characters (U+0000 to U+001F, U+007F).")
@@ -144,7 +145,7 @@ struct ReferencedChunks: Decodable, Sendable {
 }
 
 /// The rules of work-item bodies, shared by the create, the patch and the MCP tools, so every rejection names its field
-/// in the same words.
+/// in the same words. Lengths are in Unicode code points (`RequestText`), never grapheme clusters.
 enum WorkItemInput {
     static let maxTitleLength = 200
     static let maxDescriptionLength = 100_000
@@ -164,7 +165,7 @@ enum WorkItemInput {
 
     static let createFields = Key.allCases.filter { $0 != .expectedVersion }
 
-    static let descriptionRule = "description must be a string of at most 100000 characters."
+    static let descriptionRule = "description must be a string of at most 100000 \(RequestText.unit)."
     static let itemTypeRule = "item_type must be one of: \(WorkItemType.allCases.map(\.rawValue).joined(separator: ", "))."
     static let statusRule = "status must be one of: \(WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", "))."
     static let parentRule = "parent_id must be the id of an existing work item, or null."
@@ -228,15 +229,21 @@ enum WorkItemInput {
     }
 
     static func title(_ title: String) throws(WorkflowError) -> String {
-        guard !title.allSatisfy(\.isWhitespace), title.count <= self.maxTitleLength else {
-            throw WorkflowError.invalid(field: "title", "title must have 1 to 200 characters and not be blank.")
+        guard RequestText.length(of: title, isIn: 1...self.maxTitleLength), !RequestText.isBlank(title) else {
+            throw WorkflowError.invalid(
+                field: "title",
+                "title must have 1 to 200 \(RequestText.unit) and not be blank: at least one visible character, not only spaces, "
+                    + "zero-width or other invisible characters, or combining marks."
+            )
         }
         guard !TextRules.containsNUL(title) else { throw WorkflowError.invalid(field: "title", "title must not contain NUL characters (U+0000).") }
         return title
     }
 
     static func description(_ description: String) throws(WorkflowError) -> String {
-        guard description.count <= self.maxDescriptionLength else { throw WorkflowError.invalid(field: "description", self.descriptionRule) }
+        guard RequestText.length(of: description, isIn: 0...self.maxDescriptionLength) else {
+            throw WorkflowError.invalid(field: "description", self.descriptionRule)
+        }
         guard !TextRules.containsNUL(description) else {
             throw WorkflowError.invalid(field: "description", "description must not contain NUL characters (U+0000).")
         }
@@ -264,8 +271,11 @@ enum WorkItemInput {
         var seen = Set<String>()
         var references: [String] = []
         for value in values {
-            guard case .string(let id) = value, !id.isEmpty, id.count <= self.maxReferenceLength else {
-                throw WorkflowError.invalid(field: "entity_references", "every entity reference must be a non-empty string of at most 256 characters.")
+            guard case .string(let id) = value, RequestText.length(of: id, isIn: 1...self.maxReferenceLength) else {
+                throw WorkflowError.invalid(
+                    field: "entity_references",
+                    "every entity reference must be a non-empty string of at most 256 \(RequestText.unit)."
+                )
             }
             guard !TextRules.containsControlCharacter(id) else {
                 throw WorkflowError.invalid(
