@@ -88,6 +88,15 @@ public enum JSONTextCheck {
         public var isObject = false
     }
 
+    /// The first problem of `bytes` that a body reader refuses itself: nil for a body that passes, and for text that is
+    /// not JSON, which the decoder answers in its own words.
+    public static func refusal(_ bytes: some Collection<UInt8>) -> Problem? {
+        switch self.scan(bytes).problem {
+        case nil, .malformed?: nil
+        case let problem?: problem
+        }
+    }
+
     /// Throws the first problem of `bytes`.
     public static func check(_ bytes: some Collection<UInt8>) throws(Problem) {
         if let problem = self.scan(bytes).problem { throw problem }

@@ -16,25 +16,14 @@ extension Request {
             throw APIError.invalid(field: "body", "The request body is empty; send a JSON object.")
         }
         try self.requireJSONContentType()
-        try Self.checkText(buffer)
+        // What a decoder would let pass silently: a duplicate key, a number not stored exactly, nesting past the limit.
+        if let problem = JSONTextCheck.refusal(buffer.readableBytesView) { throw APIError.invalid(field: problem.field, problem.message()) }
         do {
             return try ContractCoding.decode(Value.self, from: Data(buffer.readableBytesView))
         } catch let error as UnknownFieldError {
             throw APIError.invalid(field: error.field, "Unknown field '\(error.field)'. Allowed: \(error.allowed.joined(separator: ", ")).")
         } catch let error as DecodingError {
             throw Self.describe(error)
-        }
-    }
-
-    /// Refuses what a decoder would let pass silently (`JSONTextCheck`): a duplicate key, a number that cannot be
-    /// stored exactly, nesting past the limit; text that is not JSON is left to the decoder's own answer.
-    static func checkText(_ buffer: ByteBuffer) throws {
-        do throws(JSONTextCheck.Problem) {
-            try JSONTextCheck.check(buffer.readableBytesView)
-        } catch .malformed {
-            return
-        } catch {
-            throw APIError.invalid(field: error.field, error.message())
         }
     }
 

@@ -11,25 +11,14 @@ extension Request {
         let buffer = try await self.collectBody(context: context)
         guard buffer.readableBytes > 0 else { throw APIError.invalid(field: "body", "The request needs a JSON object body.") }
         try self.requireJSONContentType()
-        try Self.checkText(buffer)
+        // What a decoder would let pass silently: a duplicate key, a number not stored exactly, nesting past the limit.
+        if let problem = JSONTextCheck.refusal(buffer.readableBytesView) { throw APIError.invalid(field: problem.field, problem.message()) }
         do {
             return try ContractCoding.decode(Body.self, from: Data(buffer.readableBytesView))
         } catch let error as WorkflowError {
             throw error
         } catch {
             throw APIError.invalid(field: "body", "The body is not valid JSON.")
-        }
-    }
-
-    /// Refuses what a decoder would let pass silently (`JSONTextCheck`): a duplicate key, a number that cannot be
-    /// stored exactly, nesting past the limit; text that is not JSON is left to the decoder's own answer.
-    static func checkText(_ buffer: ByteBuffer) throws {
-        do throws(JSONTextCheck.Problem) {
-            try JSONTextCheck.check(buffer.readableBytesView)
-        } catch .malformed {
-            return
-        } catch {
-            throw APIError.invalid(field: error.field, error.message())
         }
     }
 
