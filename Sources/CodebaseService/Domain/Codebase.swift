@@ -5,7 +5,7 @@ import ServiceClient
 /// items linked from workflow-mcp (or a warning that it could not be asked). The REST controllers and the MCP tools
 /// both call it; neither adds behaviour.
 struct Codebase: Sendable {
-    static let maxLookupIDs = 1000
+    static let maxLookupIDs = ContractLimits.chunkIDsPerLookup
     /// How often a waiting index request reports progress.
     static let progressInterval: Duration = .milliseconds(250)
 

@@ -125,9 +125,9 @@ struct ReferencedChunks: Decodable, Sendable {
     init(from decoder: any Decoder) throws {
         let key = AnyCodingKey("chunk_ids")
         let fields = try WorkItemInput.fields(decoder, allowed: [key])
-        let rule = "chunk_ids must be a list of 1 to 1000 chunk ids."
+        let rule = "chunk_ids must be a list of 1 to \(ContractLimits.chunkIDsPerLookup) chunk ids."
         // Members are read one by one after the length, so each rejection keeps its own wording.
-        guard let values = try WorkItemInput.value(fields, [JSONValue].self, key, else: rule), (1...1000).contains(values.count) else {
+        guard let values = try WorkItemInput.value(fields, [JSONValue].self, key, else: rule), (1...ContractLimits.chunkIDsPerLookup).contains(values.count) else {
             throw WorkflowError.invalid(field: "chunk_ids", rule)
         }
         var ids: [String] = []

@@ -6,7 +6,7 @@ import ServiceClient
 /// name the same references, and never a stale verdict when the peer could not be asked.
 struct ReferenceChecker: Sendable {
     /// The largest batch the lookup route accepts.
-    static let lookupBatchSize = 1000
+    static let lookupBatchSize = ContractLimits.chunkIDsPerLookup
 
     let client: CodebaseClient
     /// Single flight without a time-to-live: a lookup is shared only while it runs.
