@@ -3,6 +3,7 @@ import CodebaseService
 import Foundation
 import Hummingbird
 import Logging
+import ServerKit
 
 /// `codebase-mcp`: indexes repositories into chunks and serves code search.
 @main

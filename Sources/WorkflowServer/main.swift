@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServerKit
 import WorkflowService
 
 /// `workflow-mcp`: stores work items and checks their code references against codebase-mcp.

@@ -1,4 +1,5 @@
 import Logging
+import ServerKit
 import ServiceClient
 
 /// Everything `buildApplication` needs to assemble workflow-mcp.

@@ -101,8 +101,7 @@ struct ArchitectureTests {
 struct TwinFilesTests {
     static let twins = [
         "MCP/MCPProtocol.swift", "MCP/ToolCatalog.swift", "MCP/StdioService.swift", "Controllers/MCPController.swift",
-        "HTTP/OriginPolicy.swift", "HTTP/AccessMiddleware.swift", "HTTP/ConnectionGuard.swift", "HTTP/ErrorMiddleware.swift",
-        "HTTP/RequestMetricsMiddleware.swift",
+        "HTTP/ErrorMiddleware.swift",
     ]
 
     /// The names that legitimately differ, from codebase-mcp's to workflow-mcp's.

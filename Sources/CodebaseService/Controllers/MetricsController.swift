@@ -1,5 +1,6 @@
 import Hummingbird
 import Prometheus
+import ServerKit
 
 /// `GET /metrics`: Prometheus text of this application's own registry.
 struct MetricsController<Context: RequestContext> {

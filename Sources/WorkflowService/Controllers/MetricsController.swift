@@ -1,5 +1,6 @@
 import Hummingbird
 import Prometheus
+import ServerKit
 
 /// `GET /metrics`: Prometheus text of this service's registry.
 struct MetricsController<Context: RequestContext> {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServerKit
 import ServiceClient
 
 /// Turns every error into the contract's error body: domain errors as they are, the framework's own errors mapped to
