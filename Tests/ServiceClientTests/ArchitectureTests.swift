@@ -101,7 +101,6 @@ struct ArchitectureTests {
 struct TwinFilesTests {
     static let twins = [
         "MCP/MCPProtocol.swift", "MCP/ToolCatalog.swift", "MCP/StdioService.swift", "Controllers/MCPController.swift",
-        "HTTP/ErrorMiddleware.swift",
     ]
 
     /// The names that legitimately differ, from codebase-mcp's to workflow-mcp's.
