@@ -35,11 +35,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .notFound:
             return APIError(.notFound, ErrorCode.notFound, "No such route. The routes are listed in the API reference (docs/api.md).")
         case .contentTooLarge:
-            return APIError(
-                .contentTooLarge,
-                ErrorCode.payloadTooLarge,
-                "The request body is larger than the \(maxUploadSize) bytes this service accepts."
-            )
+            return APIError.payloadTooLarge(maxUploadSize: maxUploadSize)
         case .methodNotAllowed:
             return APIError(.methodNotAllowed, ErrorCode.methodNotAllowed, message ?? "Method not allowed on this route.")
         case .badRequest:
