@@ -76,7 +76,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // How both services are served, knowing no domain: the connection guard, access and origin policy, request
-        // metrics, the API error and the error middleware, body reading, strict reading of JSON text, the JSON-RPC
+        // metrics, the API error and the error middleware, body reading, the MCP adapter (engine, exchange, stdio
+        // transport), tool catalog, /mcp controller and stdio service, strict reading of JSON text, the JSON-RPC
         // envelope, stdio lines. It renders the contract's error body, from the client module's wire types.
         .target(
             name: "ServerKit",
@@ -89,6 +90,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: swiftSettings
         ),
