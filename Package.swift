@@ -6,8 +6,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// What both service libraries build on besides the client module: the HTTP server, SQLite, logging, metrics,
-/// graceful shutdown and MCP.
+/// What both service libraries build on besides the client module and the server kit (which brings MCP and the
+/// connection guard's NIO parts): the HTTP server, SQLite, logging, metrics and graceful shutdown.
 let serviceDependencies: [Target.Dependency] = [
     "ServiceClient",
     "ServerKit",
@@ -17,10 +17,6 @@ let serviceDependencies: [Target.Dependency] = [
     .product(name: "Metrics", package: "swift-metrics"),
     .product(name: "Prometheus", package: "swift-prometheus"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-    .product(name: "MCP", package: "swift-sdk"),
-    .product(name: "HummingbirdCore", package: "hummingbird"),
-    .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-    .product(name: "NIOHTTP1", package: "swift-nio"),
 ]
 
 /// A thin executable: argument parsing over its library, which does the rest.
@@ -77,8 +73,8 @@ let package = Package(
         ),
         // How both services are served, knowing no domain: the connection guard, access and origin policy, request
         // metrics, the API error and the error middleware, body reading, the MCP adapter (engine, exchange, stdio
-        // transport), tool catalog, /mcp controller and stdio service, strict reading of JSON text, the JSON-RPC
-        // envelope, stdio lines. It renders the contract's error body, from the client module's wire types.
+        // transport), tool catalog, /mcp controller and stdio service, the /metrics route, the parent watchdog and
+        // the port probe, strict reading of JSON text, the JSON-RPC envelope, stdio lines. It renders the contract's error body, from the client module's wire types.
         .target(
             name: "ServerKit",
             dependencies: [
@@ -92,6 +88,8 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
