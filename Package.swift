@@ -74,7 +74,7 @@ let package = Package(
         // How both services are served, knowing no domain: the connection guard, access and origin policy, request
         // metrics, the API error and the error middleware, body reading, the MCP adapter (engine, exchange, stdio
         // transport), tool catalog, /mcp controller and stdio service, the /metrics route, the parent watchdog and
-        // the port probe, strict reading of JSON text, the JSON-RPC envelope, stdio lines. It renders the contract's error body, from the client module's wire types.
+        // the port probe, the shared command-line options, strict reading of JSON text, the JSON-RPC envelope, stdio lines. It renders the contract's error body, from the client module's wire types.
         .target(
             name: "ServerKit",
             dependencies: [
@@ -90,6 +90,7 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -59,3 +59,5 @@ public struct CodebaseConfiguration: Sendable {
         self.peer = PeerConnectionConfiguration(urls: workflowURL)
     }
 }
+
+extension CodebaseConfiguration: ServedConfiguration {}

@@ -53,3 +53,5 @@ public struct WorkflowConfiguration: Sendable {
         self.peer = PeerConnectionConfiguration(urls: codebaseURL)
     }
 }
+
+extension WorkflowConfiguration: ServedConfiguration {}
