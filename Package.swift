@@ -6,8 +6,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// What both service libraries build on besides the client module: the HTTP server, SQLite, logging, metrics,
-/// graceful shutdown and MCP.
+/// What both service libraries build on besides the client module and the server kit (which brings MCP and the
+/// connection guard's NIO parts): the HTTP server, SQLite, logging, metrics and graceful shutdown.
 let serviceDependencies: [Target.Dependency] = [
     "ServiceClient",
     "ServerKit",
@@ -17,17 +17,13 @@ let serviceDependencies: [Target.Dependency] = [
     .product(name: "Metrics", package: "swift-metrics"),
     .product(name: "Prometheus", package: "swift-prometheus"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-    .product(name: "MCP", package: "swift-sdk"),
-    .product(name: "HummingbirdCore", package: "hummingbird"),
-    .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-    .product(name: "NIOHTTP1", package: "swift-nio"),
 ]
 
 /// A thin executable: argument parsing over its library, which does the rest.
-func executable(_ name: String, library: String) -> Target {
+func executable(_ name: String, library: String, also: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [.byName(name: library), .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        dependencies: [.byName(name: library), .product(name: "ArgumentParser", package: "swift-argument-parser")] + also,
         swiftSettings: swiftSettings
     )
 }
@@ -75,9 +71,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // How both services are served, knowing no domain: strict reading of JSON text, the JSON-RPC envelope, stdio lines.
+        // How both services are served, knowing no domain: the connection guard, access and origin policy, request
+        // metrics, the API error and the error middleware, body reading, the MCP adapter (engine, exchange, stdio
+        // transport), tool catalog, /mcp controller and stdio service, the /metrics route, the parent watchdog and
+        // the port probe, the shared command-line options, strict reading of JSON text, the JSON-RPC envelope, stdio lines. It renders the contract's error body, from the client module's wire types.
         .target(
             name: "ServerKit",
+            dependencies: [
+                "ServiceClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Test doubles for ServiceClient's injected clock and random source; only test targets depend on it.
@@ -101,7 +115,7 @@ let package = Package(
             dependencies: serviceDependencies + [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        executable("CodebaseServer", library: "CodebaseService"),
+        executable("CodebaseServer", library: "CodebaseService", also: ["ServerKit"]),
         .target(
             name: "WorkflowService",
             dependencies: serviceDependencies + [
@@ -111,7 +125,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        executable("WorkflowServer", library: "WorkflowService"),
+        executable("WorkflowServer", library: "WorkflowService", also: ["ServerKit"]),
         // Starts, stops, kills, pauses and restarts the real binaries; the fault proxy; the supervisor.
         .target(
             name: "ServiceHarness",
@@ -191,6 +205,7 @@ let package = Package(
             name: "WorkflowServiceTests",
             dependencies: [
                 "WorkflowService",
+                "ServerKit",
                 "ServerTesting",
                 "ServiceClientTesting",
                 // The private PostgreSQL cluster the store tests run on.

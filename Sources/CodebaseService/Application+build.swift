@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Logging
 import Prometheus
+import ServerKit
 import ServiceClient
 import ServiceLifecycle
 

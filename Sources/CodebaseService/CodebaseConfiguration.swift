@@ -1,4 +1,5 @@
 import Logging
+import ServerKit
 import ServiceClient
 
 /// Everything `buildApplication` needs to assemble codebase-mcp.
@@ -58,3 +59,5 @@ public struct CodebaseConfiguration: Sendable {
         self.peer = PeerConnectionConfiguration(urls: workflowURL)
     }
 }
+
+extension CodebaseConfiguration: ServedConfiguration {}

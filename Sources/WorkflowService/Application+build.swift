@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import PostgresNIO
 import Prometheus
+import ServerKit
 import ServiceClient
 import ServiceLifecycle
 

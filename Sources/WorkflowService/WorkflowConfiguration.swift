@@ -1,4 +1,5 @@
 import Logging
+import ServerKit
 import ServiceClient
 
 /// Everything `buildApplication` needs to assemble workflow-mcp.
@@ -52,3 +53,5 @@ public struct WorkflowConfiguration: Sendable {
         self.peer = PeerConnectionConfiguration(urls: codebaseURL)
     }
 }
+
+extension WorkflowConfiguration: ServedConfiguration {}

@@ -5,8 +5,8 @@ import NIOCore
 import ServiceClient
 import Testing
 
-/// The two services' HTTP scaffolding is written twice on purpose (they share only the client module); this keeps
-/// the twins answering alike where the contract says how.
+/// Both services are served by the one server kit (ServerKit); this keeps them answering alike where the contract
+/// says how, whatever each service adds around the kit.
 @Suite("Both services answer HTTP alike")
 struct HTTPConformanceTests {
     typealias Service = SecurityTests.Service

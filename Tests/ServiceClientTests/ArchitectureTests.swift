@@ -84,37 +84,32 @@ struct ArchitectureTests {
         return found.sorted()
     }
 
-    @Test("each service imports the MCP SDK in one file, and its domain core knows neither HTTP nor MCP")
+    @Test("the services reach the MCP SDK only through the server kit, and their domain cores know neither HTTP nor MCP")
     func twoFrontDoors() throws {
         for service in ["WorkflowService", "CodebaseService"] {
-            #expect(try self.files(in: service, importing: "MCP") == ["MCPProtocol.swift"], "\(service)")
+            #expect(try self.files(in: service, importing: "MCP") == [], "\(service)")
             for module in ["Hummingbird", "MCP", "HTTPTypes"] {
                 #expect(try self.files(in: "\(service)/Domain", importing: module) == [], "\(service)/Domain imports \(module)")
             }
         }
     }
-}
 
-/// The scaffolding each service keeps its own copy of (the services share only the client module) must not drift:
-/// each pair of twins is the same text once the services' names are swapped.
-@Suite("Twin files of the two services")
-struct TwinFilesTests {
-    static let twins = [
-        "MCP/MCPProtocol.swift", "MCP/ToolCatalog.swift", "MCP/StdioService.swift", "Controllers/MCPController.swift",
-        "HTTP/OriginPolicy.swift", "HTTP/AccessMiddleware.swift", "HTTP/ConnectionGuard.swift", "HTTP/ErrorMiddleware.swift",
-        "HTTP/RequestMetricsMiddleware.swift",
-    ]
-
-    /// The names that legitimately differ, from codebase-mcp's to workflow-mcp's.
-    static let renames = [("CodebaseError", "WorkflowError"), ("CodebaseTools", "WorkflowTools"), ("codebase-mcp", "workflow-mcp")]
-
-    @Test("each twin is the same as its sibling but for the service's names", arguments: twins)
-    func alike(path: String) throws {
-        let codebase = try String(contentsOf: ArchitectureTests.sources.appendingPathComponent("CodebaseService/\(path)"), encoding: .utf8)
-        let workflow = try String(contentsOf: ArchitectureTests.sources.appendingPathComponent("WorkflowService/\(path)"), encoding: .utf8)
-        let renamed = Self.renames.reduce(codebase) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
-        let first = zip(renamed.split(separator: "\n", omittingEmptySubsequences: false), workflow.split(separator: "\n", omittingEmptySubsequences: false))
-            .enumerated().first { $0.element.0 != $0.element.1 }
-        #expect(renamed == workflow, "\(path) differs at line \((first?.offset ?? 0) + 1): \(first.map { "\($0.element.0) | \($0.element.1)" } ?? "length")")
+    @Test("the server kit imports neither service, and the MCP SDK only in its MCP adapter files")
+    func serverKitKnowsNoService() throws {
+        let imports = try self.imports(inModule: "ServerKit")
+        #expect(!imports.isEmpty)
+        for forbidden in ["WorkflowService", "CodebaseService", "WorkflowServer", "CodebaseServer", "GRDB", "PostgresNIO"] {
+            #expect(!imports.contains(forbidden), "ServerKit imports \(forbidden)")
+        }
+        #expect(try self.files(in: "ServerKit", importing: "MCP") == ["MCPExchange.swift", "MCPProtocol.swift", "StdioLineTransport.swift"])
+        let directory = Self.sources.appendingPathComponent("ServerKit")
+        let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        while let file = files?.nextObject() as? URL {
+            guard file.pathExtension == "swift" else { continue }
+            let text = try String(contentsOf: file, encoding: .utf8).lowercased()
+            for word in ["work item", "work_item", "workitem", "chunk", "codebase", "workflow"] {
+                #expect(!text.contains(word), "ServerKit/\(file.lastPathComponent) says '\(word)'")
+            }
+        }
     }
 }

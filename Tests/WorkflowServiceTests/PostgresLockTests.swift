@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import PostgresNIO
+import ServerKit
 import ServiceClient
 import ServiceHarness
 import Testing

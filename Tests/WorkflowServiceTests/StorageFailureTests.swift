@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HTTPTypes
+import ServerKit
 import ServiceClient
 import Testing
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerKit
 import ServiceClient
 
 /// `GET /mcp/chunks/{chunk_id}` and `POST /mcp/chunks/lookup`: the REST door to chunks.

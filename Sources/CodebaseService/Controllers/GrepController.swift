@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerKit
 import ServiceClient
 
 /// `POST /mcp/grep` and `GET /mcp/symbols`: the REST doors to exact and regex search and to declarations.

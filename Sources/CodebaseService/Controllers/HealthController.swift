@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerKit
 import ServiceClient
 
 /// `GET /health`: the service's own database and its view of workflow-mcp.

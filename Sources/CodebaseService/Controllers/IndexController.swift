@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerKit
 import ServiceClient
 
 /// `POST /mcp/index`, `GET /mcp/index` and `GET /mcp/index/jobs/{job_id}`: the REST door to index jobs and the

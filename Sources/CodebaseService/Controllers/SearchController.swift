@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerKit
 import ServiceClient
 
 /// `POST /mcp/search`: the REST door to ranked search.

@@ -17,7 +17,7 @@ extension Request {
         }
         try self.requireJSONContentType()
         // What a decoder would let pass silently: a duplicate key, a number not stored exactly, nesting past the limit.
-        if let problem = JSONTextCheck.refusal(buffer.readableBytesView) { throw APIError.invalid(field: problem.field, problem.message()) }
+        try JSONTextCheck.requireCheckedBody(buffer)
         do {
             return try ContractCoding.decode(Value.self, from: Data(buffer.readableBytesView))
         } catch let error as UnknownFieldError {
@@ -25,26 +25,6 @@ extension Request {
         } catch let error as DecodingError {
             throw Self.describe(error)
         }
-    }
-
-    /// JSON routes take `application/json` bodies only: a `text/plain` or form body is what a web page can send
-    /// without the browser asking first, so it must never pass for a request (415 `unsupported_media_type`).
-    func requireJSONContentType() throws {
-        let given = self.headers[.contentType] ?? ""
-        let mediaType = given.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard mediaType == "application/json" else {
-            throw APIError(
-                .unsupportedMediaType,
-                "unsupported_media_type",
-                "The body must be JSON sent with 'Content-Type: application/json'; got '\(given)'.",
-                details: ["content_type": .string(given)]
-            )
-        }
-    }
-
-    /// The whole body, up to the context's cap (413 when larger, through the error middleware).
-    func collectBody(context: some RequestContext) async throws -> ByteBuffer {
-        try await self.body.collect(upTo: context.maxUploadSize)
     }
 
     private static func describe(_ error: DecodingError) -> APIError {

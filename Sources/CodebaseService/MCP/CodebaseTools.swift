@@ -1,7 +1,10 @@
+import ServerKit
 import ServiceClient
 
 /// The MCP tools of codebase-mcp (docs/mcp.md): each one REST operation of `Codebase`, its structured content the REST body.
-struct CodebaseTools: Sendable {
+struct CodebaseTools: ToolProvider {
+    static let serverName = "codebase-mcp"
+
     /// What the server is for, sent with `initialize` (a client may show it to the model).
     static let instructions = "Code search over indexed repositories: ranked search, chunks by id, and index jobs. Chunk ids can be referenced from workflow-mcp work items."
 
@@ -113,6 +116,8 @@ struct CodebaseTools: Sendable {
                 return nil
             }
         } catch let error as CodebaseError {
+            return ToolResult(error: error.body)
+        } catch let error as InvalidToolArgument {
             return ToolResult(error: error.body)
         }
     }

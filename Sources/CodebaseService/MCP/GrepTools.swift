@@ -1,3 +1,5 @@
+import ServerKit
+
 /// The definitions of `grep_code` and `find_symbol`, kept apart from the first four tools so each file stays short.
 enum GrepTools {
     static let grepArguments: Set<String> = ["pattern", "regex", "case_sensitive", "whole_word", "file_type", "directory", "repository", "limit"]

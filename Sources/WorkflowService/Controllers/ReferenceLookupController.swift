@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerKit
 import ServiceClient
 
 /// `POST /mcp/work_items/by_references`: the reverse lookup codebase-mcp makes once per request.

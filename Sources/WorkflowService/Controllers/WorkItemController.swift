@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServerKit
 import ServiceClient
 
 /// The REST door to work items: create, get, list, update and delete, each a call into `WorkItems`.

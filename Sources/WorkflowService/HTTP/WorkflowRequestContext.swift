@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerKit
 import ServiceClient
 
 /// The request context of workflow-mcp: contract JSON coding and an explicit body size cap.

@@ -1,7 +1,10 @@
+import ServerKit
 import ServiceClient
 
 /// The MCP tools of workflow-mcp (docs/mcp.md): each one REST operation of `WorkItems`, its structured content the REST body.
-struct WorkflowTools: Sendable {
+struct WorkflowTools: ToolProvider {
+    static let serverName = "workflow-mcp"
+
     /// What the server is for, sent with `initialize` (a client may show it to the model).
     static let instructions = "Work items (tasks, projects, research notes, sessions) whose references to code chunks are checked against codebase-mcp on every read."
 
@@ -89,6 +92,8 @@ struct WorkflowTools: Sendable {
                 return nil
             }
         } catch let error as WorkflowError {
+            return ToolResult(error: error.body)
+        } catch let error as InvalidToolArgument {
             return ToolResult(error: error.body)
         }
     }

@@ -4,11 +4,16 @@ import ServiceLifecycle
 
 /// MCP on standard input and output (`--stdio`), beside the HTTP listener. When input ends the client is gone: the
 /// calls in flight are answered, then the whole server shuts down gracefully (as on SIGTERM) and exits 0.
-struct StdioService: Service {
-    let mcp: MCPProtocol
+public struct StdioService<Tools: ToolProvider>: Service {
+    let mcp: MCPProtocol<Tools>
     let logger: Logger
 
-    func run() async throws {
+    public init(mcp: MCPProtocol<Tools>, logger: Logger) {
+        self.mcp = mcp
+        self.logger = logger
+    }
+
+    public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown { try await self.mcp.serveStandardIO() }
         } catch is CancellationError {

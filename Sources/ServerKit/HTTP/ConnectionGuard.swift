@@ -23,7 +23,7 @@ public struct ConnectionLimits: Sendable {
 
 extension HTTPServerBuilder {
     /// Hummingbird's HTTP/1.1 server with `limits`.
-    static func guardedHTTP1(idleTimeout: Duration, limits: ConnectionLimits) -> HTTPServerBuilder {
+    public static func guardedHTTP1(idleTimeout: Duration, limits: ConnectionLimits) -> HTTPServerBuilder {
         let open = OpenConnections()
         let configuration = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestEndHandler()],

@@ -2,16 +2,19 @@ import Hummingbird
 import Logging
 import ServiceClient
 
-/// Turns every error into the contract's error body: domain errors as they are, the framework's own errors mapped to
-/// the contract's codes, anything else logged and answered as a plain `internal_error`. Nothing answers an empty 500.
-struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+/// Turns every error into the contract's error body: a service's domain errors as it maps them (`APIErrorConvertible`),
+/// the framework's own errors mapped to the contract's codes, anything else logged and answered as a plain
+/// `internal_error`. Nothing answers an empty 500.
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
-        } catch let error as WorkflowError {
-            throw APIError(error)
+        } catch let error as any APIErrorConvertible {
+            throw error.apiError
         } catch let error as HTTPError {
             throw Self.translate(status: error.status, message: error.body, maxUploadSize: context.maxUploadSize)
         } catch let error as any HTTPResponseError {
@@ -27,16 +30,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The contract's error for one of the framework's statuses; the wording is the same in both services.
-    static func translate(status: HTTPResponse.Status, message: String?, maxUploadSize: Int) -> APIError {
+    public static func translate(status: HTTPResponse.Status, message: String?, maxUploadSize: Int) -> APIError {
         switch status {
         case .notFound:
             return APIError(.notFound, ErrorCode.notFound, "No such route. The routes are listed in the API reference (docs/api.md).")
         case .contentTooLarge:
-            return APIError(
-                .contentTooLarge,
-                ErrorCode.payloadTooLarge,
-                "The request body is larger than the \(maxUploadSize) bytes this service accepts."
-            )
+            return APIError.payloadTooLarge(maxUploadSize: maxUploadSize)
         case .methodNotAllowed:
             return APIError(.methodNotAllowed, ErrorCode.methodNotAllowed, message ?? "Method not allowed on this route.")
         case .badRequest:
@@ -53,7 +52,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 extension Router {
     /// Answers 405 `method_not_allowed` for every method on `path` that no route serves. Without this, the router
     /// answers an unknown method on a known path with 404, which would send a client looking for the wrong mistake.
-    func refuseOtherMethods(on path: RouterPath, allowing allowed: [HTTPRequest.Method]) {
+    public func refuseOtherMethods(on path: RouterPath, allowing allowed: [HTTPRequest.Method]) {
         var all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, .connect]
         all += ["PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "QUERY"].compactMap { HTTPRequest.Method($0) }
         // HEAD is generated for GET routes.

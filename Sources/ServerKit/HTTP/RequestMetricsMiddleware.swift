@@ -3,14 +3,14 @@ import Hummingbird
 import Synchronization
 
 /// Counts requests per route, method and status, and times them per route, into the application's own registry.
-struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: RequestMetrics
 
-    init(factory: any MetricsFactory) {
+    public init(factory: any MetricsFactory) {
         self.metrics = RequestMetrics(factory: factory)
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         do {
             let response = try await next(request, context)

@@ -4,14 +4,14 @@ import Foundation
 /// (DNS rebinding, cross-site POSTs): a request with an `Origin` header is served only when that origin is a loopback
 /// one (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`) or listed with `--allowed-origin`. Requests
 /// without `Origin` come from programs, not pages, and are served.
-struct OriginPolicy: Sendable {
-    let allowed: Set<String>
+public struct OriginPolicy: Sendable {
+    public let allowed: Set<String>
 
-    init(allowed: [String]) {
+    public init(allowed: [String]) {
         self.allowed = Set(allowed.map { Self.normalize($0) })
     }
 
-    func permits(_ origin: String?) -> Bool {
+    public func permits(_ origin: String?) -> Bool {
         guard let origin else { return true }
         let normalized = Self.normalize(origin)
         if self.allowed.contains(normalized) { return true }

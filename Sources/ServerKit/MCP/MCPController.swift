@@ -2,21 +2,24 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ServerKit
 
 /// `POST /mcp`: the MCP door over Streamable HTTP. Each request carries one JSON-RPC message and gets its answer as
 /// JSON; a tool call that asks for progress (`_meta.progressToken`) from a client that accepts `text/event-stream`
 /// gets the progress notifications and then the answer as server-sent events. GET and DELETE answer 405: this
 /// endpoint keeps no sessions and sends nothing unasked.
-struct MCPController<Context: RequestContext> {
-    let mcp: MCPProtocol
+public struct MCPController<Context: RequestContext, Tools: ToolProvider>: Sendable {
+    let mcp: MCPProtocol<Tools>
 
-    func addRoutes(to router: Router<Context>) {
+    public init(mcp: MCPProtocol<Tools>) {
+        self.mcp = mcp
+    }
+
+    public func addRoutes(to router: Router<Context>) {
         router.post("/mcp", use: self.post)
         router.refuseOtherMethods(on: "/mcp", allowing: [.post])
     }
 
-    @Sendable func post(_ request: Request, context: Context) async throws -> Response {
+    @Sendable public func post(_ request: Request, context: Context) async throws -> Response {
         // `AccessMiddleware` has checked the host, the origin and the token, as for every route.
         let buffer = try await request.collectBody(context: context)
         try request.requireJSONContentType()

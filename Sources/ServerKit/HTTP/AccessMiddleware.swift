@@ -6,10 +6,14 @@ import ServiceClient
 /// Who may call this server (docs/security.md): a request must name an allowed `Host` (against DNS rebinding), come
 /// from no browser origin or an allowed one (against cross-site requests), and, when a token is set, carry it as
 /// `Authorization: Bearer` on every route but `/health`, which then shows only its status to a caller without it.
-struct AccessMiddleware<Context: TrustingRequestContext>: RouterMiddleware {
-    let policy: AccessPolicy
+public struct AccessMiddleware<Context: TrustingRequestContext>: RouterMiddleware {
+    public let policy: AccessPolicy
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public init(policy: AccessPolicy) {
+        self.policy = policy
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let host = request.head.authority
         guard self.policy.permits(host: host) else {
             throw APIError(
@@ -38,20 +42,20 @@ struct AccessMiddleware<Context: TrustingRequestContext>: RouterMiddleware {
 }
 
 /// A request context that records whether the caller presented the token.
-protocol TrustingRequestContext: RequestContext {
+public protocol TrustingRequestContext: RequestContext {
     /// True when the caller presented the token, or when none is set.
     var callerIsTrusted: Bool { get set }
 }
 
 /// The settings `AccessMiddleware` enforces.
-struct AccessPolicy: Sendable {
+public struct AccessPolicy: Sendable {
     /// The bearer token every route but `/health` requires; `nil` when none is set.
-    let token: String?
+    public let token: String?
     /// Host names (without port) allowed besides loopback names and the bound address.
-    let allowedHosts: Set<String>
-    let origins: OriginPolicy
+    public let allowedHosts: Set<String>
+    public let origins: OriginPolicy
 
-    init(token: String?, boundHost: String, allowedHosts: [String], allowedOrigins: [String]) {
+    public init(token: String?, boundHost: String, allowedHosts: [String], allowedOrigins: [String]) {
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         var hosts = Set(allowedHosts.map { $0.lowercased() })
         // A wildcard bind answers on every address: only the names listed (and loopback) are its own.
@@ -61,7 +65,7 @@ struct AccessPolicy: Sendable {
     }
 
     /// Loopback names, the bound address and listed names; a request without a host (HTTP/1.0) comes from a program.
-    func permits(host authority: String?) -> Bool {
+    public func permits(host authority: String?) -> Bool {
         guard let authority, !authority.isEmpty else { return true }
         let host = Self.hostPart(authority.lowercased())
         if self.allowedHosts.contains(host) { return true }
@@ -75,7 +79,7 @@ struct AccessPolicy: Sendable {
     }
 
     /// Compares the bearer token in constant time, so its bytes cannot be guessed one by one from response times.
-    func authorizes(_ header: String?) -> Bool {
+    public func authorizes(_ header: String?) -> Bool {
         guard let token = self.token else { return true }
         guard let header, header.lowercased().hasPrefix("bearer ") else { return false }
         let given = Array(header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces).utf8)
