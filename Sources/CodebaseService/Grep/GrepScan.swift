@@ -132,7 +132,7 @@ struct GrepScan {
             let start = file.chunkOffsets[chunk]
             let end = chunk + 1 < file.chunkOffsets.count ? file.chunkOffsets[chunk + 1] : text.count
             if case .regex = self.pattern.matcher, end - start > Self.regexLineBytes {
-                outcome.cutLines += Self.longLines(text, from: start, to: end)
+                outcome.cutLines += self.longLines(text, from: start, to: end)
             }
             defer { if ContinuousClock.now >= self.deadline { outcome.timedOut = true } }
             var line = file.chunkLines[chunk]
@@ -225,14 +225,14 @@ struct GrepScan {
     /// line, each line on its first `regexLineBytes` only, with the deadline checked between lines (nil once it passed:
     /// the scan then reports the time out).
     private func regexMatch(_ regex: PosixRegex, _ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, atLineStart: Bool) -> Range<Int>? {
-        guard end - from > Self.regexLineBytes, let base = text.baseAddress else {
+        guard end - from > Self.regexLineBytes else {
             return Self.firstMatchInOneLine(regex, text, from: from, to: end, atLineStart: atLineStart)
         }
         var lineStart = from
         var startsLine = atLineStart
         while lineStart < end {
             if ContinuousClock.now >= self.deadline { return nil }
-            let lineEnd = memchr(base + lineStart, 0x0A, end - lineStart).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
+            let lineEnd = self.lineEnd(text, from: lineStart, to: end)
             let window = min(lineEnd, lineStart + Self.regexLineBytes)
             if let found = Self.firstMatchInOneLine(regex, text, from: lineStart, to: window, atLineStart: startsLine) { return found }
             lineStart = lineEnd + 1
@@ -242,12 +242,11 @@ struct GrepScan {
     }
 
     /// Lines of `text[from..<to]` longer than `regexLineBytes`.
-    private static func longLines(_ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int {
-        guard let base = text.baseAddress else { return 0 }
+    private func longLines(_ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int {
         var count = 0
         var lineStart = from
         while lineStart < end {
-            let lineEnd = memchr(base + lineStart, 0x0A, end - lineStart).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
+            let lineEnd = self.lineEnd(text, from: lineStart, to: end)
             if lineEnd - lineStart > Self.regexLineBytes { count += 1 }
             lineStart = lineEnd + 1
         }

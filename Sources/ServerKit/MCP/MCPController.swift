@@ -25,15 +25,17 @@ public struct MCPController<Context: RequestContext, Tools: ToolProvider>: Senda
         try request.requireJSONContentType()
         let message = Data(buffer.readableBytesView)
         let expectsAnswer: Bool
+        let method: String?
         switch JSONRPCEnvelope.verdict(for: message) {
         case .refuse(let error): return Self.json(error, status: .badRequest)
         case .answer(let result): return Self.json(result, status: .ok)
         case .ignore: return Response(status: .accepted)
-        case .pass(let answers, _): expectsAnswer = answers
+        case .pass(let answers, let name):
+            expectsAnswer = answers
+            method = name
         }
-        let object = (try? JSONSerialization.jsonObject(with: message)) as? [String: Any] ?? [:]
-        guard Self.wantsEvents(request, message: object) else {
-            guard let answer = await self.mcp.answer(message, expectsAnswer: expectsAnswer, notify: { _ in }) else {
+        guard Self.wantsEvents(request, message: message) else {
+            guard let answer = await self.mcp.answer(message, method: method, expectsAnswer: expectsAnswer, notify: { _ in }) else {
                 return Response(status: .accepted)
             }
             return Self.json(answer, status: .ok)
@@ -42,7 +44,9 @@ public struct MCPController<Context: RequestContext, Tools: ToolProvider>: Senda
         let body = ResponseBody { writer in
             let (events, continuation) = AsyncStream<Data>.makeStream()
             async let answered: Void = {
-                if let answer = await mcp.answer(message, expectsAnswer: expectsAnswer, notify: { continuation.yield($0) }) { continuation.yield(answer) }
+                if let answer = await mcp.answer(message, method: method, expectsAnswer: expectsAnswer, notify: { continuation.yield($0) }) {
+                    continuation.yield(answer)
+                }
                 continuation.finish()
             }()
             for await event in events { try await writer.write(Self.event(event)) }
@@ -53,8 +57,11 @@ public struct MCPController<Context: RequestContext, Tools: ToolProvider>: Senda
     }
 
     /// Only a request that asks for progress, from a client that reads events, is answered as an event stream.
-    private static func wantsEvents(_ request: Request, message: [String: Any]) -> Bool {
-        guard request.headers[.accept]?.contains("text/event-stream") == true else { return false }
+    /// The message is parsed for it only when the client accepts events.
+    private static func wantsEvents(_ request: Request, message data: Data) -> Bool {
+        guard request.headers[.accept]?.contains("text/event-stream") == true,
+            let message = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else { return false }
         let meta = (message["params"] as? [String: Any])?["_meta"] as? [String: Any]
         return meta?["progressToken"] != nil && message["id"] != nil
     }

@@ -23,9 +23,9 @@ public struct MCPProtocol<Tools: ToolProvider>: Sendable {
 
     /// Answers one JSON-RPC message received over HTTP that `JSONRPCEnvelope` let pass: the response's bytes, or `nil`
     /// for a notification or a response, which need none. Notifications the server sends while it works (progress) go
-    /// to `notify`.
-    public func answer(_ message: Data, expectsAnswer: Bool, notify: @escaping @Sendable (Data) async -> Void) async -> Data? {
-        if let answer = await self.answerToolCall(message, notify: notify) { return answer }
+    /// to `notify`. `method` is the envelope's: only a tool call is parsed again here, to be answered beside the SDK.
+    public func answer(_ message: Data, method: String?, expectsAnswer: Bool, notify: @escaping @Sendable (Data) async -> Void) async -> Data? {
+        if method == "tools/call", let answer = await self.answerToolCall(message, notify: notify) { return answer }
         let exchange = MCPExchange(message: message, expectsAnswer: expectsAnswer, notify: notify, logger: self.logger)
         let server = await self.makeServer()
         do {
