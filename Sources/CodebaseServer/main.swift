@@ -1,4 +1,5 @@
 import ArgumentParser
+import CodebaseCore
 import CodebaseService
 import Foundation
 import Hummingbird

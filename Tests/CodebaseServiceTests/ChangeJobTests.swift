@@ -1,5 +1,6 @@
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// How the watcher's changes become index jobs: a burst of events is a few jobs, never one per event, and never a

@@ -5,6 +5,7 @@ import NIOCore
 import Synchronization
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 @Suite("Chunker")

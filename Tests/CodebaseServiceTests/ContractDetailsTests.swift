@@ -4,6 +4,7 @@ import HummingbirdTesting
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 @Suite("codebase-mcp contract details: /health query, details.field")

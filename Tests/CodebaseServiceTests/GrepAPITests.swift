@@ -4,6 +4,7 @@ import HummingbirdTesting
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// `POST /mcp/grep`: exact and regex search over what is indexed, with its error shapes.

@@ -5,6 +5,7 @@ import ServerTesting
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 @Suite("POST /mcp/index: control characters in repository")

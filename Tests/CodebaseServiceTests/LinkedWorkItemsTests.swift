@@ -7,6 +7,7 @@ import ServiceClient
 import Synchronization
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// Linked work items against a stand-in workflow-mcp on a real local socket: up, refused, hanging.

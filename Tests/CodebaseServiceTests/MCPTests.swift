@@ -6,6 +6,7 @@ import ServerTesting
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 @Suite("codebase-mcp over MCP (Streamable HTTP at /mcp)")

@@ -8,6 +8,7 @@ import ServiceClient
 import Synchronization
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// Directory entries whose paths are raw bytes, made with the C calls: Foundation's file APIs take `String` paths.

@@ -1,6 +1,7 @@
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// What a regex scan may skip before the C library's matcher sees a line (`ClassSequence`, `ByteSet`), checked

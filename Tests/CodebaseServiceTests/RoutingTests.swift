@@ -5,8 +5,10 @@ import Logging
 import NIOCore
 import ServiceClient
 import Synchronization
+import ServerKit
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 @Suite("Routes, health and metrics")

@@ -8,6 +8,7 @@ import ServiceClient
 import Synchronization
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 @Suite("POST /mcp/search")

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 @Suite("Secret files are not indexed by default")

@@ -7,6 +7,7 @@ import ServerTesting
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 @Suite("codebase-mcp starts alone")

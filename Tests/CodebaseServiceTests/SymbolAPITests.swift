@@ -4,6 +4,7 @@ import HummingbirdTesting
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// `GET /mcp/symbols`: declarations (top level and members one level down) in the languages the chunker knows.

@@ -4,6 +4,7 @@ import ServiceClient
 import Synchronization
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 #if canImport(Glibc)

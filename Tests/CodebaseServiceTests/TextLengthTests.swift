@@ -5,6 +5,7 @@ import ServerTesting
 import ServiceClient
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// Lengths count Unicode code points, not grapheme clusters (one of which can hold any number of combining marks), and

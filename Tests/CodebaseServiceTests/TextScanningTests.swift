@@ -1,5 +1,6 @@
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// The byte-level helpers under grep and search context, against plain reference versions over seeded random text.

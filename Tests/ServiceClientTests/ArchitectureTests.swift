@@ -58,18 +58,35 @@ struct ArchitectureTests {
         #expect(!(try self.imports(inModule: "CodebaseServer")).contains("WorkflowService"))
     }
 
-    @Test("both services keep their storage in Storage/ and write route parameters one way, as {name}")
+    @Test("each service is laid out by door and adapter, and writes route parameters one way, as {name}")
     func oneWayEach() throws {
-        for service in ["WorkflowService", "CodebaseService"] {
+        let folders = [
+            "WorkflowService/REST", "WorkflowService/MCP", "WorkflowService/Storage/SQLite", "WorkflowService/Storage/Postgres",
+            "WorkflowService/App", "WorkflowCore/Store", "CodebaseService/REST", "CodebaseService/MCP", "CodebaseService/App",
+            "CodebaseCore/Storage",
+        ]
+        for folder in folders {
             var isDirectory: ObjCBool = false
-            let storage = Self.sources.appendingPathComponent("\(service)/Storage").path
-            #expect(FileManager.default.fileExists(atPath: storage, isDirectory: &isDirectory) && isDirectory.boolValue, "\(service)")
-            let controllers = Self.sources.appendingPathComponent("\(service)/Controllers")
+            let path = Self.sources.appendingPathComponent(folder).path
+            #expect(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue, "\(folder)")
+        }
+        for service in ["WorkflowService", "CodebaseService"] {
+            let controllers = Self.sources.appendingPathComponent("\(service)/REST")
             for file in try FileManager.default.contentsOfDirectory(atPath: controllers.path) where file.hasSuffix(".swift") {
                 let source = try String(contentsOf: controllers.appendingPathComponent(file), encoding: .utf8)
-                #expect(!source.contains("/:"), "\(service)/Controllers/\(file) writes a route parameter as :name")
+                #expect(!source.contains("/:"), "\(service)/REST/\(file) writes a route parameter as :name")
             }
         }
+    }
+
+    /// The dependencies Package.swift lists for `target`: the names between its `dependencies: [` and the `]` closing it.
+    func declaredDependencies(of target: String) throws -> String {
+        let manifest = try String(contentsOf: Self.sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+        guard let name = manifest.range(of: "name: \"\(target)\","),
+            let open = manifest.range(of: "dependencies: [", range: name.upperBound..<manifest.endIndex),
+            let close = manifest.range(of: "\n        ],", range: open.upperBound..<manifest.endIndex)
+        else { throw CocoaError(.fileReadCorruptFile) }
+        return String(manifest[open.upperBound..<close.lowerBound])
     }
 
     /// The files of `folder` (under Sources/) that import `module`.
@@ -88,8 +105,21 @@ struct ArchitectureTests {
     func twoFrontDoors() throws {
         for service in ["WorkflowService", "CodebaseService"] {
             #expect(try self.files(in: service, importing: "MCP") == [], "\(service)")
-            for module in ["Hummingbird", "MCP", "HTTPTypes"] {
-                #expect(try self.files(in: "\(service)/Domain", importing: module) == [], "\(service)/Domain imports \(module)")
+        }
+        // The compiler keeps a core clean when none of these is in its dependency graph: it lists none, and neither does
+        // the client module it builds on.
+        for target in ["WorkflowCore", "CodebaseCore", "ServiceClient"] {
+            let dependencies = try self.declaredDependencies(of: target)
+            #expect(!dependencies.isEmpty, "\(target)")
+            for forbidden in ["\"Hummingbird\"", "\"HummingbirdCore\"", "\"HTTPTypes\"", "\"MCP\"", "\"ServerKit\"", "\"NIOHTTPTypes\"", "Service\""] {
+                #expect(!dependencies.contains(forbidden), "\(target) depends on \(forbidden)")
+            }
+        }
+        for core in ["WorkflowCore", "CodebaseCore"] {
+            let imports = try self.imports(inModule: core)
+            #expect(!imports.isEmpty)
+            for forbidden in ["Hummingbird", "MCP", "HTTPTypes", "ServerKit", "WorkflowService", "CodebaseService"] {
+                #expect(!imports.contains(forbidden), "\(core) imports \(forbidden)")
             }
         }
     }

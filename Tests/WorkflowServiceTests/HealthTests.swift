@@ -8,6 +8,7 @@ import ServerTesting
 import ServiceClient
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 @Suite("workflow-mcp health")

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import ServiceClient
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 @Suite("workflow-mcp idempotent create")

@@ -6,6 +6,7 @@ import ServerTesting
 import ServiceClient
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 @Suite("workflow-mcp over MCP (Streamable HTTP at /mcp)")

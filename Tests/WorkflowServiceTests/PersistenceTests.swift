@@ -5,6 +5,7 @@ import ServiceClient
 import Synchronization
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 @Suite("workflow-mcp persistence")

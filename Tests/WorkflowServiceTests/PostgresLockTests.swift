@@ -9,6 +9,7 @@ import ServiceClient
 import ServiceHarness
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 /// Issue 27, defect 3: on PostgreSQL one row held by another session (`SELECT ... FOR UPDATE` in `psql`) took the

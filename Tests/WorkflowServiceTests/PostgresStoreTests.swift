@@ -4,8 +4,10 @@ import HummingbirdTesting
 import Logging
 import ServiceClient
 import ServiceHarness
+import ServerKit
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 /// What only the PostgreSQL store has: named migrations under a lock, rows read strictly.

@@ -6,6 +6,7 @@ import ServiceClient
 import ServiceClientTesting
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 @Suite("workflow-mcp reference checking against a stand-in codebase-mcp")

@@ -5,6 +5,7 @@ import ServerKit
 import ServiceClient
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 /// Issue 11, defect 5: a write refused by SQLite for lack of space or write access is `storage_unavailable`, reads

@@ -3,6 +3,7 @@ import ServiceClient
 import Synchronization
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 /// Opens once; every `wait()` before or after returns once it is open.

@@ -5,6 +5,7 @@ import NIOCore
 import ServiceClient
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 /// What a JSON decoder lets pass silently is refused before anything is stored, on both stores and both doors: a

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import ServiceClient
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 /// NUL and control characters: SQLite cuts text at a NUL, so such text is refused rather than acknowledged and then

@@ -5,6 +5,7 @@ import NIOCore
 import ServiceClient
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 @Suite("workflow-mcp work-item routes")

@@ -1,3 +1,4 @@
+import CodebaseCore
 import Foundation
 import ServiceClient
 

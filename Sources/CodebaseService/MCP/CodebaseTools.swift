@@ -1,3 +1,4 @@
+import CodebaseCore
 import ServerKit
 import ServiceClient
 

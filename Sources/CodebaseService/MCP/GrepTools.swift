@@ -1,3 +1,4 @@
+import CodebaseCore
 import ServerKit
 
 /// The definitions of `grep_code` and `find_symbol`, kept apart from the first four tools so each file stays short.

@@ -44,6 +44,16 @@ public struct DependencyHealth: Codable, Sendable, Hashable {
     }
 }
 
+/// Whether a service's own database takes writes: `/health`'s `database.status` (besides `error`) and the `reason` of a
+/// 503 `storage_unavailable`.
+public enum StorageState: String, Codable, Sendable {
+    case ok
+    case full
+    case readOnly = "read_only"
+    /// The database server cannot be reached (PostgreSQL down, restarting or not answering in time).
+    case unreachable
+}
+
 /// The state of a service's own database in `/health`.
 public struct DatabaseHealth: Codable, Sendable, Hashable {
     public var status: String

@@ -1,4 +1,5 @@
 import ServiceClient
+import WorkflowCore
 
 /// The compact text of a work-item tool result, for a model: warnings first, then the essentials.
 enum WorkItemText {

@@ -1,5 +1,6 @@
 import ServerKit
 import ServiceClient
+import WorkflowCore
 
 /// The MCP tools of workflow-mcp (docs/mcp.md): each one REST operation of `WorkItems`, its structured content the REST body.
 struct WorkflowTools: ToolProvider {

@@ -1,17 +1,13 @@
 import GRDB
+import ServiceClient
 import Synchronization
+import WorkflowCore
 
 /// Whether the database takes writes now. A write that fails because the disk is full or the file is read-only marks
 /// it so (and answers 503 `storage_unavailable`); the next write that succeeds, or the health check's probe write,
 /// marks it ok again, so the service recovers by itself when space returns.
 final class StorageCondition: Sendable {
-    enum State: String, Sendable {
-        case ok
-        case full
-        case readOnly = "read_only"
-        /// The database server cannot be reached (PostgreSQL down, restarting or not answering in time).
-        case unreachable
-    }
+    typealias State = StorageState
 
     private let state = Mutex(State.ok)
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// Reads a codebase-mcp database file directly, to check what the API cannot show (every chunk of a file).

@@ -9,6 +9,7 @@ import ServiceClient
 import Synchronization
 import Testing
 
+@testable import CodebaseCore
 @testable import CodebaseService
 
 /// A temporary directory, removed by `remove()`.

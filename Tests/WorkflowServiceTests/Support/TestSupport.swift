@@ -8,6 +8,7 @@ import ServiceClient
 import ServiceHarness
 import Testing
 
+@testable import WorkflowCore
 @testable import WorkflowService
 
 /// The two stores every store and API test runs on, so neither can drift from the other.

@@ -1,4 +1,5 @@
 import Synchronization
+import WorkflowCore
 
 /// One write at a time per work item in this process, in arrival order, taken before the write leases a pooled
 /// connection.

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import WorkflowCore
 
 extension PostgresConnection {
     /// Runs a statement whose rows, if any, are not wanted, and waits until the server has finished it.

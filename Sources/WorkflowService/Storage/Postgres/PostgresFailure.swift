@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import ServiceClient
+import WorkflowCore
 import _ConnectionPoolModule
 
 /// Which PostgreSQL failures mean "the database cannot be used now" (503 `storage_unavailable`, retry later), which

@@ -1,5 +1,7 @@
 import Foundation
 import PostgresNIO
+import ServerKit
+import WorkflowCore
 
 /// A `--database` value of the form `postgres://user[:password]@host[:port]/database[?sslmode=...]`.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import ServiceClient
+import WorkflowCore
 
 /// Conversions between PostgreSQL rows and `StoredWorkItem`, by column name; the text forms are those of `WorkItemRow`.
 enum PostgresWorkItemRow {

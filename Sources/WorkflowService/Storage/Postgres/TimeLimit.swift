@@ -1,4 +1,5 @@
 import Synchronization
+import WorkflowCore
 
 /// Runs `operation` and gives up waiting for it after `limit`, throwing `PostgresFailure.TimedOut`.
 ///

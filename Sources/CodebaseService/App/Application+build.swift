@@ -1,0 +1,186 @@
+import CodebaseCore
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import Prometheus
+import ServerKit
+import ServiceClient
+import ServiceLifecycle
+
+/// The composition root of codebase-mcp: opens the database, connects to workflow-mcp, wires the routes, and adds
+/// the background indexer. The `codebase-mcp` executable and the tests both call it.
+public func buildApplication(_ configuration: CodebaseConfiguration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "codebase-mcp")
+    logger.logLevel = configuration.logLevel
+    let startedAt = ContinuousClock.now
+
+    // First, before anything that must be shut down is made: a refused setting stops here.
+    let access = try accessPolicy(configuration.host, configuration)
+    let repositories = try resolveRepositories(configuration.repositories)
+    let database = try openDatabase(path: configuration.databasePath)
+    // Another process on the same database may be migrating it or indexing: the schema is changed under its lock.
+    let lock = try IndexLock(databasePath: configuration.databasePath)
+    try lock.lockBlocking(timeout: .seconds(60))
+    let store: GRDBChunkStore
+    let repositoryIDs: [String: Int64]
+    do {
+        defer { lock.unlock() }
+        store = try GRDBChunkStore(writer: database)
+        repositoryIDs = try await store.registerRepositories(repositories)
+    }
+
+    // One registry per application: tests build many applications in one process.
+    let registry = PrometheusCollectorRegistry()
+    let metrics = PrometheusMetricsFactory(registry: registry)
+    let peer = PeerConnection(peerName: "workflow-mcp", configuration: configuration.peer, logger: logger, metricsFactory: metrics)
+    let linkedWorkItems = LinkedWorkItemsProvider(client: WorkflowClient(connection: peer, deadlines: configuration.deadlines))
+
+    let search = SearchService(
+        store: store,
+        cache: SingleFlightCache(configuration: configuration.searchCache, logger: logger),
+        contextLines: configuration.contextLines
+    )
+    let jobs = IndexJobQueue()
+    let indexer = RepositoryIndexer(store: store, configuration: configuration.indexer, logger: logger)
+    let watchStatus = WatchStatus()
+    let changeDetection =
+        configuration.watch.mode == .off || repositories.isEmpty
+        ? nil
+        : ChangeDetection(
+            configuration: configuration.watch,
+            repositories: repositories,
+            scanner: indexer.scanner,
+            queue: jobs,
+            status: watchStatus,
+            databasePath: configuration.databasePath,
+            logger: logger
+        )
+    let indexing = IndexingService(
+        queue: jobs,
+        indexer: indexer,
+        repositories: repositories,
+        repositoryIDs: repositoryIDs,
+        indexOnStartup: configuration.indexOnStartup,
+        changeDetection: changeDetection,
+        status: watchStatus,
+        lock: lock,
+        logger: logger
+    )
+    let indexStatus = IndexStatus(
+        store: store,
+        repositories: repositories,
+        repositoryIDs: repositoryIDs,
+        queue: jobs,
+        changeDetection: changeDetection,
+        status: watchStatus
+    )
+
+    let router = Router(context: CodebaseRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: RequestMetricsMiddleware(factory: metrics))
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: AccessMiddleware(policy: access))
+    HealthController(store: store, indexStatus: indexStatus, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
+        .addRoutes(to: router)
+    MetricsController(registry: registry).addRoutes(to: router)
+    let codebase = Codebase(
+        search: search,
+        store: store,
+        linkedWorkItems: linkedWorkItems,
+        jobs: jobs,
+        indexStatus: indexStatus,
+        corpus: GrepCorpus(store: store),
+        grepDeadline: configuration.grepDeadline,
+        repositories: repositories,
+        contextLines: configuration.contextLines
+    )
+    SearchController(codebase: codebase).addRoutes(to: router)
+    ChunkController(codebase: codebase).addRoutes(to: router)
+    IndexController(codebase: codebase).addRoutes(to: router)
+    GrepController(codebase: codebase).addRoutes(to: router)
+    let mcp = MCPProtocol(tools: CodebaseTools(codebase: codebase), logger: logger)
+    MCPController(mcp: mcp).addRoutes(to: router)
+
+    var services: [any Service] = [peer, indexing]
+    if ParentWatchdog.isRequested { services.append(ParentWatchdog(logger: logger)) }
+    if configuration.stdio { services.append(StdioService(mcp: mcp, logger: logger)) }
+    // With --stdio, standard output carries MCP messages only.
+    let announce = configuration.stdio ? FileHandle.standardError : FileHandle.standardOutput
+    let host = configuration.host
+    var port = configuration.port
+    if configuration.stdio, port != 0, !(await PortProbe.isFree(host: host, port: port)) {
+        logger.warning("port \(port) is taken (another copy of this server?); with --stdio, HTTP is served on a free port instead")
+        port = 0
+    }
+    let requestedPort = port
+    return Application(
+        router: router,
+        server: .guardedHTTP1(idleTimeout: configuration.idleTimeout, limits: configuration.connectionLimits),
+        configuration: .init(address: .hostname(host, port: requestedPort), serverName: "codebase-mcp"),
+        services: services,
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? requestedPort
+            // One line that launchers and tests wait for.
+            announce.write(Data("listening on http://\(host):\(port)\n".utf8))
+        },
+        logger: logger
+    )
+}
+
+/// Opens the SQLite file in WAL mode, creating its directory when missing.
+func openDatabase(path: String) throws -> DatabasePool {
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = true
+    configuration.busyMode = .timeout(5)
+    configuration.prepareDatabase { db in
+        if db.configuration.readonly {
+            // Readers take pages straight from the OS page cache instead of a `pread` each: a tenth of a search's
+            // time on the standard library (docs/benchmarks.md). The mapped pages count in the resident set.
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+        } else {
+            // The writer builds FTS segments: a larger page cache saves re-reading them.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+    }
+    return try DatabasePool(path: path, configuration: configuration)
+}
+
+/// Each `--repo` directory as a configured repository named after its last path component. Two repositories with the
+/// same name would make `file_path` and chunk ids ambiguous, so that is refused at start-up.
+func resolveRepositories(_ paths: [String]) throws -> [ConfiguredRepository] {
+    var repositories: [ConfiguredRepository] = []
+    for path in paths where !path.isEmpty {
+        guard let root = RepositoryScanner.realPath(path) else { throw ConfigurationError("repository directory '\(path)' does not exist") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigurationError("repository path '\(path)' is not a directory")
+        }
+        guard root != "/" else { throw ConfigurationError("the file system root cannot be a repository") }
+        let name = URL(fileURLWithPath: root).lastPathComponent
+        if repositories.contains(where: { $0.root == root }) { continue }
+        if let clash = repositories.first(where: { $0.name == name }) {
+            throw ConfigurationError("repositories '\(clash.root)' and '\(root)' share the name '\(name)'; rename or link one of them")
+        }
+        repositories.append(ConfiguredRepository(name: name, root: root))
+    }
+    return repositories
+}
+
+
+/// The access rules of `configuration`; refuses a non-loopback bind without a token unless told it is wanted.
+func accessPolicy(_ host: String, _ configuration: CodebaseConfiguration) throws -> AccessPolicy {
+    let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    if !loopback, (configuration.authToken ?? "").isEmpty, !configuration.insecureNoAuth {
+        throw ConfigurationError(
+            "binding \(host) exposes every route to the network: set a token with --auth-token (or its environment variable), or pass --insecure-no-auth"
+        )
+    }
+    return AccessPolicy(
+        token: configuration.authToken,
+        boundHost: host,
+        allowedHosts: configuration.allowedHosts,
+        allowedOrigins: configuration.allowedOrigins
+    )
+}
