@@ -164,6 +164,7 @@ let testTargets: [Target] = [
         dependencies: [
             "CodebaseService",
             "WorkflowService",
+            "ServerKit",
             "CodebaseServer",
             "WorkflowServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

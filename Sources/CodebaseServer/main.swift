@@ -83,7 +83,7 @@ struct CodebaseMCP: AsyncParsableCommand, ServerIdentity {
         configuration.watch.mode = noWatch ? .off : scanChanges ? .scan : .watch
         configuration.watch.debounce = .milliseconds(self.watchDebounce)
         configuration.watch.scanInterval = .milliseconds(Int64(self.scanInterval * 1000))
-        try self.server.apply(to: &configuration)
+        try self.server.apply(to: &configuration.server)
         configuration.peerToken = self.workflowToken
         configuration.indexer.indexSecrets = self.indexSecrets
         let app = try await buildApplication(configuration)

@@ -51,7 +51,7 @@ struct WorkflowMCP: AsyncParsableCommand, ServerIdentity {
         configuration.synchronousFull = self.sync == "full"
         configuration.databasePoolSize = self.databasePoolSize
         configuration.databaseTimeout = .milliseconds(Int64(self.databaseTimeout * 1000))
-        try self.server.apply(to: &configuration)
+        try self.server.apply(to: &configuration.server)
         configuration.peerToken = self.codebaseToken
         let app = try await buildApplication(configuration)
         try await app.runService()

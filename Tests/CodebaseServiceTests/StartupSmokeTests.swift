@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerKit
 import ServerTesting
 import ServiceClient
 import Testing
@@ -21,7 +22,7 @@ struct StartupSmokeTests {
             databasePath: directory.appendingPathComponent("c.sqlite").path,
             workflowURL: "http://127.0.0.1:1"
         )
-        configuration.logLevel = .error
+        configuration.server.logLevel = .error
         let app = try await buildApplication(configuration)
         try await app.test(.live) { client in
             let answer = try #require(try await client.health(untilUnreachable: "workflow-mcp"))

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerKit
 import ServiceClient
 import Testing
 import WorkflowService
@@ -35,19 +36,19 @@ struct SecurityTests {
         switch service {
         case .workflow:
             var configuration = WorkflowConfiguration(host: settings.host, port: 0, databasePath: directory.appendingPathComponent("w.sqlite").path, codebaseURL: settings.peerURL)
-            configuration.logLevel = .critical
-            configuration.authToken = settings.token
+            configuration.server.logLevel = .critical
+            configuration.server.authToken = settings.token
             configuration.peerToken = settings.peerToken
-            configuration.allowedHosts = settings.allowedHosts
-            configuration.insecureNoAuth = settings.insecureNoAuth
+            configuration.server.allowedHosts = settings.allowedHosts
+            configuration.server.insecureNoAuth = settings.insecureNoAuth
             return try await WorkflowService.buildApplication(configuration)
         case .codebase:
             var configuration = CodebaseConfiguration(host: settings.host, port: 0, databasePath: directory.appendingPathComponent("c.sqlite").path, workflowURL: settings.peerURL)
-            configuration.logLevel = .critical
-            configuration.authToken = settings.token
+            configuration.server.logLevel = .critical
+            configuration.server.authToken = settings.token
             configuration.peerToken = settings.peerToken
-            configuration.allowedHosts = settings.allowedHosts
-            configuration.insecureNoAuth = settings.insecureNoAuth
+            configuration.server.allowedHosts = settings.allowedHosts
+            configuration.server.insecureNoAuth = settings.insecureNoAuth
             configuration.repositories = [OpenAPIDocument.packageRoot.appendingPathComponent("fixtures/sample-repo").path]
             configuration.indexOnStartup = false
             return try await CodebaseService.buildApplication(configuration)

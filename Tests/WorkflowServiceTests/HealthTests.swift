@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerKit
 import ServerTesting
 import ServiceClient
 import Testing
@@ -22,7 +23,7 @@ struct HealthTests {
             databasePath: directory.appendingPathComponent("w.sqlite").path,
             codebaseURL: "http://127.0.0.1:1"
         )
-        configuration.logLevel = .error
+        configuration.server.logLevel = .error
         let app = try await buildApplication(configuration)
         try await app.test(.live) { client in
             let answer = try #require(try await client.health(untilUnreachable: "codebase-mcp"))

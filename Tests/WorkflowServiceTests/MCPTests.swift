@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import ServerKit
 import ServerTesting
 import ServiceClient
 import Testing
@@ -148,7 +149,7 @@ struct MCPTests {
         let directory = try TemporaryDirectory(store: store)
         defer { directory.remove() }
         var configuration = testConfiguration(directory)
-        configuration.allowedOrigins = ["https://app.example.com"]
+        configuration.server.allowedOrigins = ["https://app.example.com"]
         let app = try await buildApplication(configuration)
         try await app.test(.live) { client in
             let body = ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)

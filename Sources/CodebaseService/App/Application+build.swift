@@ -11,12 +11,8 @@ import ServiceLifecycle
 /// The composition root of codebase-mcp: opens the database, connects to workflow-mcp, wires the routes, and adds
 /// the background indexer. The `codebase-mcp` executable and the tests both call it.
 public func buildApplication(_ configuration: CodebaseConfiguration) async throws -> some ApplicationProtocol {
-    var logger = Logger(label: "codebase-mcp")
-    logger.logLevel = configuration.logLevel
-    let startedAt = ContinuousClock.now
-
-    // First, before anything that must be shut down is made: a refused setting stops here.
-    let access = try accessPolicy(configuration.host, configuration)
+    let server = try ServiceServer<CodebaseRequestContext>(name: "codebase-mcp", configuration: configuration.server)
+    let logger = server.logger
     let repositories = try resolveRepositories(configuration.repositories)
     let database = try openDatabase(path: configuration.databasePath)
     // Another process on the same database may be migrating it or indexing: the schema is changed under its lock.
@@ -30,10 +26,7 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
         repositoryIDs = try await store.registerRepositories(repositories)
     }
 
-    // One registry per application: tests build many applications in one process.
-    let registry = PrometheusCollectorRegistry()
-    let metrics = PrometheusMetricsFactory(registry: registry)
-    let peer = PeerConnection(peerName: "workflow-mcp", configuration: configuration.peer, logger: logger, metricsFactory: metrics)
+    let peer = PeerConnection(peerName: "workflow-mcp", configuration: configuration.peer, logger: logger, metricsFactory: server.metricsFactory)
     let linkedWorkItems = LinkedWorkItemsProvider(client: WorkflowClient(connection: peer, deadlines: configuration.deadlines))
 
     let search = SearchService(
@@ -76,13 +69,14 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
         status: watchStatus
     )
 
-    let router = Router(context: CodebaseRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: RequestMetricsMiddleware(factory: metrics))
-    router.add(middleware: ErrorMiddleware())
-    router.add(middleware: AccessMiddleware(policy: access))
-    HealthController(store: store, indexStatus: indexStatus, databasePath: configuration.databasePath, peer: peer, startedAt: startedAt)
-        .addRoutes(to: router)
-    MetricsController(registry: registry).addRoutes(to: router)
+    HealthController(
+        service: server.name,
+        // The file name only: the absolute path tells an unauthenticated caller about the host's layout.
+        databaseName: URL(fileURLWithPath: configuration.databasePath).lastPathComponent,
+        peer: peer,
+        startedAt: server.startedAt,
+        source: CodebaseHealth(store: store, indexStatus: indexStatus)
+    ).addRoutes(to: server.router)
     let codebase = Codebase(
         search: search,
         store: store,
@@ -94,37 +88,11 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
         repositories: repositories,
         contextLines: configuration.contextLines
     )
-    SearchController(codebase: codebase).addRoutes(to: router)
-    ChunkController(codebase: codebase).addRoutes(to: router)
-    IndexController(codebase: codebase).addRoutes(to: router)
-    GrepController(codebase: codebase).addRoutes(to: router)
-    let mcp = MCPProtocol(tools: CodebaseTools(codebase: codebase), logger: logger)
-    MCPController(mcp: mcp).addRoutes(to: router)
-
-    var services: [any Service] = [peer, indexing]
-    if ParentWatchdog.isRequested { services.append(ParentWatchdog(logger: logger)) }
-    if configuration.stdio { services.append(StdioService(mcp: mcp, logger: logger)) }
-    // With --stdio, standard output carries MCP messages only.
-    let announce = configuration.stdio ? FileHandle.standardError : FileHandle.standardOutput
-    let host = configuration.host
-    var port = configuration.port
-    if configuration.stdio, port != 0, !(await PortProbe.isFree(host: host, port: port)) {
-        logger.warning("port \(port) is taken (another copy of this server?); with --stdio, HTTP is served on a free port instead")
-        port = 0
-    }
-    let requestedPort = port
-    return Application(
-        router: router,
-        server: .guardedHTTP1(idleTimeout: configuration.idleTimeout, limits: configuration.connectionLimits),
-        configuration: .init(address: .hostname(host, port: requestedPort), serverName: "codebase-mcp"),
-        services: services,
-        onServerRunning: { channel in
-            let port = channel.localAddress?.port ?? requestedPort
-            // One line that launchers and tests wait for.
-            announce.write(Data("listening on http://\(host):\(port)\n".utf8))
-        },
-        logger: logger
-    )
+    SearchController(codebase: codebase).addRoutes(to: server.router)
+    ChunkController(codebase: codebase).addRoutes(to: server.router)
+    IndexController(codebase: codebase).addRoutes(to: server.router)
+    GrepController(codebase: codebase).addRoutes(to: server.router)
+    return await server.serve(tools: CodebaseTools(codebase: codebase), services: [peer, indexing])
 }
 
 /// Opens the SQLite file in WAL mode, creating its directory when missing.
@@ -166,21 +134,4 @@ func resolveRepositories(_ paths: [String]) throws -> [ConfiguredRepository] {
         repositories.append(ConfiguredRepository(name: name, root: root))
     }
     return repositories
-}
-
-
-/// The access rules of `configuration`; refuses a non-loopback bind without a token unless told it is wanted.
-func accessPolicy(_ host: String, _ configuration: CodebaseConfiguration) throws -> AccessPolicy {
-    let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    if !loopback, (configuration.authToken ?? "").isEmpty, !configuration.insecureNoAuth {
-        throw ConfigurationError(
-            "binding \(host) exposes every route to the network: set a token with --auth-token (or its environment variable), or pass --insecure-no-auth"
-        )
-    }
-    return AccessPolicy(
-        token: configuration.authToken,
-        boundHost: host,
-        allowedHosts: configuration.allowedHosts,
-        allowedOrigins: configuration.allowedOrigins
-    )
 }

@@ -1,21 +1,9 @@
-import CodebaseCore
-import Foundation
-import Hummingbird
 import ServerKit
-import ServiceClient
 
-/// The request context of codebase-mcp: contract JSON coding and an explicit body size cap.
-public struct CodebaseRequestContext: RequestContext, TrustingRequestContext {
-    public var coreContext: CoreRequestContextStorage
-    /// Whether the caller presented the token (or none is set): set by `AccessMiddleware`.
-    public var callerIsTrusted = false
+/// The request context of codebase-mcp: bodies above 2 MiB answer 413 `payload_too_large`.
+public typealias CodebaseRequestContext = ServiceRequestContext<CodebaseBodyLimit>
 
-    public init(source: ApplicationRequestContextSource) {
-        self.coreContext = .init(source: source)
-    }
-
-    /// Bodies above 2 MiB answer 413 `payload_too_large`.
-    public var maxUploadSize: Int { 2 * 1024 * 1024 }
-    public var requestDecoder: JSONDecoder { ContractCoding.makeDecoder() }
-    public var responseEncoder: JSONEncoder { ContractCoding.makeEncoder() }
+/// codebase-mcp's body cap.
+public enum CodebaseBodyLimit: RequestBodyLimit {
+    public static let maxBodyBytes = 2 * 1024 * 1024
 }

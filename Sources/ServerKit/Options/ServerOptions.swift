@@ -66,7 +66,7 @@ public struct ServerOptions<Server: ServerIdentity>: ParsableArguments {
     }
 
     /// Sets what these options decide in a service's configuration; reads the token file if one is named.
-    public func apply(to configuration: inout some ServedConfiguration) throws {
+    public func apply(to configuration: inout ServerConfiguration) throws {
         configuration.logLevel = Logger.Level(rawValue: self.logLevel) ?? .info
         configuration.stdio = self.stdio
         configuration.allowedOrigins = self.allowedOrigin
@@ -90,15 +90,4 @@ public struct ServerOptions<Server: ServerIdentity>: ParsableArguments {
     static func environment(_ name: String) -> String? {
         ProcessInfo.processInfo.environment["\(Server.environmentPrefix)_\(name)"]
     }
-}
-
-/// The part of a service's configuration the shared options set.
-public protocol ServedConfiguration {
-    var logLevel: Logger.Level { get set }
-    var stdio: Bool { get set }
-    var allowedOrigins: [String] { get set }
-    var allowedHosts: [String] { get set }
-    var insecureNoAuth: Bool { get set }
-    var connectionLimits: ConnectionLimits { get set }
-    var authToken: String? { get set }
 }

@@ -1,7 +1,6 @@
 import GRDB
 import ServiceClient
 import Synchronization
-import WorkflowCore
 
 /// Whether the database takes writes now. A write that fails because the disk is full or the file is read-only marks
 /// it so (and answers 503 `storage_unavailable`); the next write that succeeds, or the health check's probe write,

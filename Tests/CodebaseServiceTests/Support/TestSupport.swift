@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerKit
 import ServerTesting
 import ServiceClient
 import Synchronization
@@ -74,7 +75,7 @@ func testConfiguration(
 ) -> CodebaseConfiguration {
     var configuration = CodebaseConfiguration(port: 0, databasePath: directory.path("codebase.sqlite"), workflowURL: workflowURL)
     configuration.repositories = repositories
-    configuration.logLevel = .critical
+    configuration.server.logLevel = .critical
     configuration.indexOnStartup = indexOnStartup
     return configuration
 }

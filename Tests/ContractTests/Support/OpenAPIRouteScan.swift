@@ -18,7 +18,7 @@ enum OpenAPIRouteScan {
     /// The REST routes registered by the controllers of one service module, such as `WorkflowService`, and by the
     /// server kit's controllers it adds.
     static func routes(module: String) throws -> Set<OpenAPIDocument.Operation> {
-        let folder = OpenAPIDocument.packageRoot.appendingPathComponent("Sources/\(module)/Controllers")
+        let folder = OpenAPIDocument.packageRoot.appendingPathComponent("Sources/\(module)/REST")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
         guard !files.isEmpty else { throw Invalid(description: "no controllers in \(folder.path)") }
         let kit = OpenAPIDocument.packageRoot.appendingPathComponent(self.kitRoutes)

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServerKit
 import WorkflowService
 
 /// A temporary folder for one conformance run: the databases, a copy of fixtures/sample-repo, and an empty
@@ -49,7 +50,7 @@ enum OpenAPIServices {
         _ body: @escaping @Sendable (OpenAPIClient) async throws -> Void
     ) async throws {
         var configuration = WorkflowConfiguration(port: 0, databasePath: workspace.path(database), codebaseURL: codebaseURL)
-        configuration.logLevel = .critical
+        configuration.server.logLevel = .critical
         let app = try await WorkflowService.buildApplication(configuration)
         try await app.test(.live) { client in
             try await body(OpenAPIClient(service: "workflow", client: client, document: document, log: log))
@@ -71,7 +72,7 @@ enum OpenAPIServices {
         configuration.grepDeadline = .milliseconds(300)
         configuration.repositories = repositories
         configuration.indexOnStartup = false
-        configuration.logLevel = .critical
+        configuration.server.logLevel = .critical
         let app = try await CodebaseService.buildApplication(configuration)
         try await app.test(.live) { client in
             try await body(OpenAPIClient(service: "codebase", client: client, document: document, log: log))

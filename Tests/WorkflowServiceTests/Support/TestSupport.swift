@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServerKit
 import ServiceClient
 import ServiceHarness
 import Testing
@@ -44,7 +45,7 @@ struct TemporaryDirectory {
 /// A configuration on a fresh database, talking to `codebaseURL` (a closed port by default).
 func testConfiguration(_ directory: TemporaryDirectory, codebaseURL: String = "http://127.0.0.1:1") -> WorkflowConfiguration {
     var configuration = WorkflowConfiguration(port: 0, databasePath: directory.database, codebaseURL: codebaseURL)
-    configuration.logLevel = .critical
+    configuration.server.logLevel = .critical
     return configuration
 }
 

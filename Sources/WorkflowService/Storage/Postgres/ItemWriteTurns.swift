@@ -1,5 +1,4 @@
 import Synchronization
-import WorkflowCore
 
 /// One write at a time per work item in this process, in arrival order, taken before the write leases a pooled
 /// connection.

@@ -1,6 +1,5 @@
 import Logging
 import PostgresNIO
-import WorkflowCore
 
 extension PostgresConnection {
     /// Runs a statement whose rows, if any, are not wanted, and waits until the server has finished it.

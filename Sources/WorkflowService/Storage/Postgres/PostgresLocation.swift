@@ -1,7 +1,6 @@
 import Foundation
 import PostgresNIO
 import ServerKit
-import WorkflowCore
 
 /// A `--database` value of the form `postgres://user[:password]@host[:port]/database[?sslmode=...]`.
 ///

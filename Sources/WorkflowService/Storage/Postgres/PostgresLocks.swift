@@ -1,4 +1,3 @@
-import WorkflowCore
 /// The advisory locks workflow-mcp takes on PostgreSQL, as `(namespace, key)` pairs of `pg_advisory_xact_lock(int4, int4)`.
 ///
 /// Transaction-level locks are released by COMMIT or ROLLBACK, and by the server when a connection dies, so a killed

@@ -1,6 +1,5 @@
 import Logging
 import PostgresNIO
-import WorkflowCore
 
 /// The PostgreSQL schema of workflow-mcp, the same tables as `WorkflowMigrations` (SQLite), only ever changed by
 /// appending named migrations.

@@ -1,4 +1,3 @@
-import WorkflowCore
 /// The server-side bounds of every transaction workflow-mcp runs on PostgreSQL, derived from `--database-timeout`
 /// (the store's client-side time limit, 5 s by default).
 ///

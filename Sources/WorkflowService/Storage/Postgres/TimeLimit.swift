@@ -1,5 +1,4 @@
 import Synchronization
-import WorkflowCore
 
 /// Runs `operation` and gives up waiting for it after `limit`, throwing `PostgresFailure.TimedOut`.
 ///
