@@ -151,6 +151,7 @@ let testTargets: [Target] = [
         dependencies: [
             "ServiceHarness",
             "ServiceClient",
+            "ServiceClientTesting",
             // Not imported: listed so that `swift test` builds both binaries the suite runs.
             "WorkflowServer",
             "CodebaseServer",

@@ -57,7 +57,7 @@ package struct WorkItems: Sendable {
     }
 
     /// The live items that reference each chunk id of a `{"chunk_ids": [...]}` body.
-    package func itemsReferencing(_ body: ReferencedChunks) async throws -> WorkItemsByReferencesResponse {
+    package func itemsReferencing(_ body: WorkItemsByReferencesRequest) async throws -> WorkItemsByReferencesResponse {
         WorkItemsByReferencesResponse(items: try await self.store.itemsReferencing(body.chunkIDs))
     }
 
@@ -65,10 +65,10 @@ package struct WorkItems: Sendable {
     private static let canonicalEncoder = ContractCoding.makeEncoder()
 
     private static func validateIdempotencyKey(_ key: String) throws(WorkflowError) {
-        guard RequestText.length(of: key, isIn: 1...255) else {
+        guard RequestText.length(of: key, isIn: ContractLimits.idempotencyKeyLength) else {
             throw .invalid(
                 field: "Idempotency-Key",
-                "The idempotency key (Idempotency-Key header, idempotency_key argument) must have 1 to 255 \(RequestText.unit)."
+                "The idempotency key (Idempotency-Key header, idempotency_key argument) must have \(ContractLimits.idempotencyKeyLength.lowerBound) to \(ContractLimits.idempotencyKeyLength.upperBound) \(RequestText.unit)."
             )
         }
     }

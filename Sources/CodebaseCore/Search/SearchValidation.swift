@@ -3,15 +3,15 @@ import ServiceClient
 /// Checks a `SearchRequest` against the contract and normalizes its filters. Lengths are in Unicode code points
 /// (`RequestText`), never grapheme clusters.
 package enum SearchValidation {
-    package static let defaultLimit = 10
-    package static let limits = 1...50
-    package static let queryLength = 1...1000
+    package static let defaultLimit = ContractLimits.defaultSearchResults
+    package static let limits = ContractLimits.searchResults
+    package static let queryLength = ContractLimits.searchQueryLength
 
     package static func validate(_ request: SearchRequest) throws(CodebaseError) -> ValidatedSearch {
         let query = request.query
         let length = RequestText.length(query)
         guard queryLength.contains(length) else {
-            throw .invalid(field: "query", "'query' must be 1 to 1000 \(RequestText.unit) long; it has \(length).")
+            throw .invalid(field: "query", "'query' must be \(queryLength.lowerBound) to \(queryLength.upperBound) \(RequestText.unit) long; it has \(length).")
         }
         guard !RequestText.isBlank(query) else {
             throw .invalid(
@@ -21,7 +21,7 @@ package enum SearchValidation {
         }
         let limit = request.limit ?? defaultLimit
         guard limits.contains(limit) else {
-            throw .invalid(field: "limit", "'limit' must be between 1 and 50; it is \(limit).")
+            throw .invalid(field: "limit", "'limit' must be between \(limits.lowerBound) and \(limits.upperBound); it is \(limit).")
         }
         return ValidatedSearch(
             query: SearchQuery(query),

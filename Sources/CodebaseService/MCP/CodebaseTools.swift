@@ -11,32 +11,79 @@ struct CodebaseTools: ToolProvider {
 
     let codebase: Codebase
 
-    private static let job = #"""
-        {"type":"object","required":["job_id","status"],"properties":{"job_id":{"type":"string"},"status":{"enum":["pending","running","completed","failed"]},"files_scanned":{"type":"integer"},"files_changed":{"type":"integer"},"files_skipped":{"type":"integer"},"chunks_added":{"type":"integer"},"chunks_removed":{"type":"integer"},"error_message":{"type":["string","null"]}}}
-        """#
-    private static let linked = #"{"type":["array","null"],"description":"work items referencing the chunk; null if workflow-mcp is unreachable"}"#
+    private static let job = JSONSchema.object(
+        [
+            "job_id": ["type": "string"], "status": JSONSchema.oneOf(IndexJobStatus.self), "files_scanned": ["type": "integer"],
+            "files_changed": ["type": "integer"], "files_skipped": ["type": "integer"], "chunks_added": ["type": "integer"],
+            "chunks_removed": ["type": "integer"], "error_message": ["type": ["string", "null"]],
+        ],
+        required: ["job_id", "status"],
+        closed: false
+    )
+    private static let linked: JSONValue = [
+        "type": ["array", "null"], "description": "work items referencing the chunk; null if workflow-mcp is unreachable",
+    ]
+    static let warnings: JSONValue = ["type": "array", "items": ["type": "string"]]
 
     static let definitions: [ToolDefinition] = [
         ToolDefinition(
             "search_code",
             "Ranked search over the indexed code by words and identifiers (e.g. \"authenticate user\", \"parse_config\"). Returns the best chunks first, each with file_path:start_line-end_line, its text, a chunk_id to pass to get_chunk or to reference from a work item, and linked work items.",
-            input: #"{"type":"object","properties":{"query":{"type":"string","minLength":1,"maxLength":1000},"limit":{"type":"integer","minimum":1,"maximum":50,"default":10},"file_type":{"type":"string","description":"extension without dot (py) or language (python)"},"directory":{"type":"string","description":"path prefix, e.g. src/"},"repository":{"type":"string"}},"required":["query"],"additionalProperties":false}"#,
-            output: #"{"type":"object","required":["results","total_count","warnings"],"properties":{"results":{"type":"array","items":{"type":"object","required":["chunk_id","file_path","repository","start_line","end_line","content"],"properties":{"chunk_id":{"type":"string"},"file_path":{"type":"string"},"repository":{"type":"string"},"start_line":{"type":"integer"},"end_line":{"type":"integer"},"content":{"type":"string"},"similarity_score":{"type":"number"},"linked_work_items":\#(linked)}}},"total_count":{"type":"integer"},"latency_ms":{"type":"number"},"warnings":{"type":"array","items":{"type":"string"}}}}"#,
+            input: JSONSchema.object(
+                [
+                    "query": JSONSchema.string(length: ContractLimits.searchQueryLength),
+                    "limit": JSONSchema.integer(ContractLimits.searchResults, default: ContractLimits.defaultSearchResults),
+                    "file_type": JSONSchema.string(description: "extension without dot (py) or language (python)"),
+                    "directory": JSONSchema.string(description: "path prefix, e.g. src/"),
+                    "repository": JSONSchema.string(),
+                ],
+                required: ["query"]
+            ),
+            output: JSONSchema.object(
+                [
+                    "results": [
+                        "type": "array",
+                        "items": JSONSchema.object(
+                            [
+                                "chunk_id": ["type": "string"], "file_path": ["type": "string"], "repository": ["type": "string"],
+                                "start_line": ["type": "integer"], "end_line": ["type": "integer"], "content": ["type": "string"],
+                                "similarity_score": ["type": "number"], "linked_work_items": linked,
+                            ],
+                            required: ["chunk_id", "file_path", "repository", "start_line", "end_line", "content"],
+                            closed: false
+                        ),
+                    ],
+                    "total_count": ["type": "integer"], "latency_ms": ["type": "number"], "warnings": warnings,
+                ],
+                required: ["results", "total_count", "warnings"],
+                closed: false
+            ),
             readOnly: true,
             idempotent: true
         ),
         ToolDefinition(
             "get_chunk",
             "Read one indexed chunk by chunk_id, with a few lines of context and its linked work items. chunk_not_found means the code changed or was deleted since: search again.",
-            input: #"{"type":"object","properties":{"chunk_id":{"type":"string"}},"required":["chunk_id"],"additionalProperties":false}"#,
-            output: #"{"type":"object","required":["chunk_id","file_path","repository","start_line","end_line","content","warnings"],"properties":{"chunk_id":{"type":"string"},"file_path":{"type":"string"},"repository":{"type":"string"},"start_line":{"type":"integer"},"end_line":{"type":"integer"},"content":{"type":"string"},"context_before":{"type":"string"},"context_after":{"type":"string"},"linked_work_items":\#(linked),"warnings":{"type":"array","items":{"type":"string"}}}}"#,
+            input: JSONSchema.object(["chunk_id": JSONSchema.string()], required: ["chunk_id"]),
+            output: JSONSchema.object(
+                [
+                    "chunk_id": ["type": "string"], "file_path": ["type": "string"], "repository": ["type": "string"],
+                    "start_line": ["type": "integer"], "end_line": ["type": "integer"], "content": ["type": "string"],
+                    "context_before": ["type": "string"], "context_after": ["type": "string"], "linked_work_items": linked,
+                    "warnings": warnings,
+                ],
+                required: ["chunk_id", "file_path", "repository", "start_line", "end_line", "content", "warnings"],
+                closed: false
+            ),
             readOnly: true,
             idempotent: true
         ),
         ToolDefinition(
             "index_repository",
             "Re-index the configured repositories (or one, by name) so search sees the files as they are now. Unchanged files are skipped; force re-reads all. With wait, returns when done (reporting progress); otherwise returns a job_id for get_indexing_status.",
-            input: #"{"type":"object","properties":{"repository":{"type":"string"},"force":{"type":"boolean","default":false},"wait":{"type":"boolean","default":false}},"additionalProperties":false}"#,
+            input: JSONSchema.object([
+                "repository": JSONSchema.string(), "force": ["type": "boolean", "default": false], "wait": ["type": "boolean", "default": false],
+            ]),
             output: job,
             readOnly: false,
             idempotent: true
@@ -44,8 +91,11 @@ struct CodebaseTools: ToolProvider {
         ToolDefinition(
             "get_indexing_status",
             "With job_id: that index job's status (pending, running, completed, failed) and counters. Without: each repository's files, chunks, last indexed time, watching or scanning, and changes not yet indexed (the index follows edits by itself).",
-            input: #"{"type":"object","properties":{"job_id":{"type":"string"}},"additionalProperties":false}"#,
-            output: #"{"type":"object","anyOf":[\#(job),{"required":["repositories"],"properties":{"repositories":{"type":"array","items":{"type":"object"}}}}]}"#,
+            input: JSONSchema.object(["job_id": JSONSchema.string()]),
+            output: [
+                "type": "object",
+                "anyOf": [job, ["required": ["repositories"], "properties": ["repositories": ["type": "array", "items": ["type": "object"]]]]],
+            ],
             readOnly: true,
             idempotent: true
         ),

@@ -1,7 +1,8 @@
 import Foundation
 import ServiceClient
 
-/// One MCP tool as `tools/list` shows it. Schemas are JSON Schema text: compact, exact, and read as the model reads them.
+/// One MCP tool as `tools/list` shows it. Schemas are JSON values written as Swift literals (`JSONSchema`), their
+/// bounds the contract's constants.
 public struct ToolDefinition: Sendable {
     public let name: String
     public let description: String
@@ -11,23 +12,14 @@ public struct ToolDefinition: Sendable {
     public let destructive: Bool
     public let idempotent: Bool
 
-    public init(_ name: String, _ description: String, input: String, output: String, readOnly: Bool, destructive: Bool = false, idempotent: Bool) {
+    public init(_ name: String, _ description: String, input: JSONValue, output: JSONValue, readOnly: Bool, destructive: Bool = false, idempotent: Bool) {
         self.name = name
         self.description = description
-        self.inputSchema = Self.parse(input)
-        self.outputSchema = Self.parse(output)
+        self.inputSchema = input
+        self.outputSchema = output
         self.readOnly = readOnly
         self.destructive = destructive
         self.idempotent = idempotent
-    }
-
-    /// The schemas are literals of this module: a typo is a programming error caught by the first test that lists tools.
-    private static func parse(_ schema: String) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(schema.utf8))
-        } catch {
-            preconditionFailure("invalid tool schema literal: \(error)")
-        }
     }
 }
 

@@ -15,10 +15,3 @@ extension PeerRequest {
         return PeerRequest(method: method, path: path, headers: headers, body: ByteBuffer(bytes: data), isReadOnly: isReadOnly)
     }
 }
-
-/// Percent-encodes one path segment.
-func pathSegment(_ value: String) -> String {
-    var allowed = CharacterSet.urlPathAllowed
-    allowed.remove("/")
-    return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
-}

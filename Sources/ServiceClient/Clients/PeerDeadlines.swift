@@ -2,9 +2,6 @@
 public struct PeerDeadlines: Sendable {
     public var referenceCheck: Duration = .milliseconds(500)
     public var linkedWorkItems: Duration = .milliseconds(200)
-    public var search: Duration = .seconds(5)
-    /// Creating or reading one work item.
-    public var workItem: Duration = .seconds(2)
 
     public init() {}
 }

@@ -1,7 +1,26 @@
-/// The limits of the wire contract (API.md) that more than one side needs, written once: the server that enforces
-/// them, the client that stays within them.
+/// The limits of the wire contract (API.md), written once: the server that enforces them, the client that stays within
+/// them, the MCP tool schemas that show them to a model, and the test that holds docs/openapi.yaml to them.
 public enum ContractLimits {
-    /// Chunk ids one call of `POST /mcp/chunks/lookup` or `POST /mcp/work_items/by_references` takes at most (and at
-    /// least one). workflow-mcp's reference check sends longer lists in batches of this size.
+    /// Chunk ids one call of `POST /mcp/chunks/lookup` or `POST /mcp/work_items/by_references` takes (at least one).
+    /// workflow-mcp's reference check sends longer lists in batches of this size.
     public static let chunkIDsPerLookup = 1000
+
+    /// `query` of `POST /mcp/search`, in Unicode code points.
+    public static let searchQueryLength = 1...1000
+    /// `limit` of `POST /mcp/search`, and its value when absent.
+    public static let searchResults = 1...50
+    public static let defaultSearchResults = 10
+
+    /// `title` of a work item, in Unicode code points.
+    public static let titleLength = 1...200
+    /// `description` of a work item, in Unicode code points.
+    public static let maxDescriptionLength = 100_000
+    /// Distinct `entity_references` of one work item, and the length of each.
+    public static let maxReferences = 100
+    public static let referenceLength = 1...256
+    /// `limit` of `GET /mcp/work_items`, and its value when absent.
+    public static let workItemPage = 1...100
+    public static let defaultWorkItemPage = 50
+    /// An `Idempotency-Key` header (or the tool's `idempotency_key`), in Unicode code points.
+    public static let idempotencyKeyLength = 1...255
 }

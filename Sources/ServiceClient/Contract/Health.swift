@@ -15,8 +15,8 @@ public enum CircuitState: String, Codable, Sendable {
 public struct DependencyHealth: Codable, Sendable, Hashable {
     public var status: DependencyStatus
     public var circuit: CircuitState
-    public var lastCheckedAt: Date?
-    public var lastError: String?
+    @Nullable public var lastCheckedAt: Date?
+    @Nullable public var lastError: String?
     /// The endpoint URL(s) this service calls the peer at.
     public var url: String?
 
@@ -32,15 +32,6 @@ public struct DependencyHealth: Codable, Sendable, Hashable {
         case status, circuit, url
         case lastCheckedAt = "last_checked_at"
         case lastError = "last_error"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(self.status, forKey: .status)
-        try c.encode(self.circuit, forKey: .circuit)
-        try c.encode(self.lastCheckedAt, forKey: .lastCheckedAt)
-        try c.encode(self.lastError, forKey: .lastError)
-        try c.encodeIfPresent(self.url, forKey: .url)
     }
 }
 

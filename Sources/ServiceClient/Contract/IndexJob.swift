@@ -25,7 +25,7 @@ public struct IndexRequest: Codable, Sendable, Hashable {
 }
 
 /// The state of an index job.
-public enum IndexJobStatus: String, Codable, Sendable {
+public enum IndexJobStatus: String, Codable, Sendable, CaseIterable {
     case pending, running, completed, failed
 }
 

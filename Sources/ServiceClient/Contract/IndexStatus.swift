@@ -11,7 +11,7 @@ public struct RepositoryIndexState: Codable, Sendable, Hashable {
     public var files: Int
     public var chunks: Int
     /// When the index of this repository was last brought up to date; `null` before anything was indexed.
-    public var lastIndexedAt: Date?
+    @Nullable public var lastIndexedAt: Date?
     public var watch: WatchMode
     /// Why `watch` is not what was asked for (the inotify watch limit, say); absent otherwise.
     public var watchNote: String?
@@ -33,17 +33,6 @@ public struct RepositoryIndexState: Codable, Sendable, Hashable {
         case lastIndexedAt = "last_indexed_at"
         case watchNote = "watch_note"
         case pendingChanges = "pending_changes"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(self.name, forKey: .name)
-        try c.encode(self.files, forKey: .files)
-        try c.encode(self.chunks, forKey: .chunks)
-        try c.encode(self.lastIndexedAt, forKey: .lastIndexedAt)
-        try c.encode(self.watch, forKey: .watch)
-        try c.encodeIfPresent(self.watchNote, forKey: .watchNote)
-        try c.encode(self.pendingChanges, forKey: .pendingChanges)
     }
 }
 

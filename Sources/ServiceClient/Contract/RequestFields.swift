@@ -88,6 +88,18 @@ public struct UnknownFieldError: Error, Sendable {
     public var allowed: [String]
 }
 
+/// A request body that breaks a rule of the contract, with the field at fault and the words of its error body; each
+/// service answers it as its own `invalid_request`.
+public struct InvalidRequestField: Error, Sendable, Hashable {
+    public var field: String
+    public var message: String
+
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
 /// A coding key for any JSON object key, so that a strict reader sees the keys its type does not declare.
 public struct AnyCodingKey: CodingKey, Hashable, Sendable {
     public let stringValue: String

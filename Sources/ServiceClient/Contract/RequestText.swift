@@ -6,6 +6,12 @@ public enum RequestText {
     /// The unit of every text limit, as error messages and the docs name it.
     public static let unit = "characters (Unicode code points)"
 
+    /// True when `text` holds a control character (U+0000 to U+001F, U+007F), which ids and references may not: they
+    /// are echoed inside one-line warnings, which a newline would break.
+    public static func containsControlCharacter(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+    }
+
     /// The length of `text` in the contract's unit: Unicode code points.
     public static func length(_ text: String) -> Int {
         text.unicodeScalars.count

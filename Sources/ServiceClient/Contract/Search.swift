@@ -48,8 +48,8 @@ public struct SearchResult: Codable, Sendable, Hashable {
     public var similarityScore: Double
     public var contextBefore: String
     public var contextAfter: String
-    /// `nil` when workflow-mcp could not be asked.
-    public var linkedWorkItems: [WorkItemSummary]?
+    /// `nil` (sent as `null`) when workflow-mcp could not be asked.
+    @Nullable public var linkedWorkItems: [WorkItemSummary]?
 
     public init(
         chunkID: String,
@@ -88,23 +88,6 @@ public struct SearchResult: Codable, Sendable, Hashable {
         case contextAfter = "context_after"
         case linkedWorkItems = "linked_work_items"
     }
-
-    // Written by hand so that `linked_work_items` is sent as `null` when workflow-mcp could not be asked; the
-    // synthesized decoding reads it back the same way.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(self.chunkID, forKey: .chunkID)
-        try c.encode(self.filePath, forKey: .filePath)
-        try c.encode(self.repository, forKey: .repository)
-        try c.encode(self.language, forKey: .language)
-        try c.encode(self.content, forKey: .content)
-        try c.encode(self.startLine, forKey: .startLine)
-        try c.encode(self.endLine, forKey: .endLine)
-        try c.encode(self.similarityScore, forKey: .similarityScore)
-        try c.encode(self.contextBefore, forKey: .contextBefore)
-        try c.encode(self.contextAfter, forKey: .contextAfter)
-        try c.encode(self.linkedWorkItems, forKey: .linkedWorkItems)
-    }
 }
 
 /// `POST /mcp/search` answer.
@@ -113,7 +96,7 @@ public struct SearchResponse: Codable, Sendable, Hashable {
     /// Every matching chunk, not only those returned.
     public var totalCount: Int
     public var latencyMS: Double
-    public var warnings: [String]
+    @OrEmpty public var warnings: [String]
 
     public init(results: [SearchResult], totalCount: Int, latencyMS: Double, warnings: [String] = []) {
         self.results = results
@@ -126,13 +109,5 @@ public struct SearchResponse: Codable, Sendable, Hashable {
         case results, warnings
         case totalCount = "total_count"
         case latencyMS = "latency_ms"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.results = try c.decode([SearchResult].self, forKey: .results)
-        self.totalCount = try c.decode(Int.self, forKey: .totalCount)
-        self.latencyMS = try c.decode(Double.self, forKey: .latencyMS)
-        self.warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
     }
 }

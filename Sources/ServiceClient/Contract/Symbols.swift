@@ -5,7 +5,7 @@ public struct SymbolDeclaration: Codable, Sendable, Hashable {
     /// `method`, `variable`, ... (docs/api.md lists them).
     public var kind: String
     /// The type a member belongs to; `null` at the top level.
-    public var container: String?
+    @Nullable public var container: String?
     public var filePath: String
     public var repository: String
     /// 1-based, inclusive.
@@ -40,18 +40,6 @@ public struct SymbolDeclaration: Codable, Sendable, Hashable {
         case startLine = "start_line"
         case endLine = "end_line"
         case chunkID = "chunk_id"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(self.name, forKey: .name)
-        try c.encode(self.kind, forKey: .kind)
-        try c.encode(self.container, forKey: .container)
-        try c.encode(self.filePath, forKey: .filePath)
-        try c.encode(self.repository, forKey: .repository)
-        try c.encode(self.startLine, forKey: .startLine)
-        try c.encode(self.endLine, forKey: .endLine)
-        try c.encode(self.chunkID, forKey: .chunkID)
     }
 }
 

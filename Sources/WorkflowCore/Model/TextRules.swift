@@ -9,10 +9,6 @@ package enum TextRules {
         text.utf8.contains(0)
     }
 
-    package static func containsControlCharacter(_ text: String) -> Bool {
-        text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
-    }
-
     /// True when a key or string anywhere inside `value` holds a NUL.
     package static func containsNUL(_ value: JSONValue) -> Bool {
         switch value {

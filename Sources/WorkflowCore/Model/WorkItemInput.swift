@@ -82,7 +82,7 @@ extension WorkItemChanges: Decodable {
             self.title = try Input.title(title)
             asSent["title"] = .string(title)
         } else if titleRequired {
-            throw WorkflowError.invalid(field: "title", "title is required (1 to 200 \(RequestText.unit)).")
+            throw WorkflowError.invalid(field: "title", "title is required (\(Input.titleLength.lowerBound) to \(Input.titleLength.upperBound) \(RequestText.unit)).")
         }
         if let description = try Input.value(fields, String.self, Key.description, else: Input.descriptionRule) {
             self.description = try Input.description(description)
@@ -117,39 +117,13 @@ extension WorkItemChanges: Decodable {
     }
 }
 
-/// A `{"chunk_ids": [...]}` body of 1 to 1000 non-empty ids, read strictly.
-package struct ReferencedChunks: Decodable, Sendable {
-    package var chunkIDs: [String]
-
-    package init(from decoder: any Decoder) throws {
-        let key = AnyCodingKey("chunk_ids")
-        let fields = try WorkItemInput.fields(decoder, allowed: [key])
-        let rule = "chunk_ids must be a list of 1 to \(ContractLimits.chunkIDsPerLookup) chunk ids."
-        // Members are read one by one after the length, so each rejection keeps its own wording.
-        guard let values = try WorkItemInput.value(fields, [JSONValue].self, key, else: rule), (1...ContractLimits.chunkIDsPerLookup).contains(values.count) else {
-            throw WorkflowError.invalid(field: "chunk_ids", rule)
-        }
-        var ids: [String] = []
-        for value in values {
-            guard case .string(let id) = value, RequestText.length(of: id, isIn: 1...WorkItemInput.maxReferenceLength) else {
-                throw WorkflowError.invalid(field: "chunk_ids", "every chunk id must be a non-empty string of at most 256 \(RequestText.unit).")
-            }
-            guard !TextRules.containsControlCharacter(id) else {
-                throw WorkflowError.invalid(field: "chunk_ids", "chunk ids must not contain control characters (U+0000 to U+001F, U+007F).")
-            }
-            ids.append(id)
-        }
-        self.chunkIDs = ids
-    }
-}
-
 /// The rules of work-item bodies, shared by the create, the patch and the MCP tools, so every rejection names its field
 /// in the same words. Lengths are in Unicode code points (`RequestText`), never grapheme clusters.
 package enum WorkItemInput {
-    package static let maxTitleLength = 200
-    package static let maxDescriptionLength = 100_000
-    package static let maxReferences = 100
-    package static let maxReferenceLength = 256
+    package static let titleLength = ContractLimits.titleLength
+    package static let maxDescriptionLength = ContractLimits.maxDescriptionLength
+    package static let maxReferences = ContractLimits.maxReferences
+    package static let referenceLength = ContractLimits.referenceLength
 
     /// The fields of a work-item body; `expected_version` is a patch's only.
     package enum Key: String, CodingKey, CaseIterable {
@@ -164,7 +138,7 @@ package enum WorkItemInput {
 
     package static let createFields = Key.allCases.filter { $0 != .expectedVersion }
 
-    package static let descriptionRule = "description must be a string of at most 100000 \(RequestText.unit)."
+    package static let descriptionRule = "description must be a string of at most \(maxDescriptionLength) \(RequestText.unit)."
     package static let itemTypeRule = "item_type must be one of: \(WorkItemType.allCases.map(\.rawValue).joined(separator: ", "))."
     package static let statusRule = "status must be one of: \(WorkItemStatus.allCases.map(\.rawValue).joined(separator: ", "))."
     package static let parentRule = "parent_id must be the id of an existing work item, or null."
@@ -228,10 +202,10 @@ package enum WorkItemInput {
     }
 
     package static func title(_ title: String) throws(WorkflowError) -> String {
-        guard RequestText.length(of: title, isIn: 1...self.maxTitleLength), !RequestText.isBlank(title) else {
+        guard RequestText.length(of: title, isIn: self.titleLength), !RequestText.isBlank(title) else {
             throw WorkflowError.invalid(
                 field: "title",
-                "title must have 1 to 200 \(RequestText.unit) and not be blank: at least one visible character, not only spaces, "
+                "title must have \(self.titleLength.lowerBound) to \(self.titleLength.upperBound) \(RequestText.unit) and not be blank: at least one visible character, not only spaces, "
                     + "zero-width or other invisible characters, or combining marks."
             )
         }
@@ -260,7 +234,7 @@ package enum WorkItemInput {
     }
 
     package static func parentID(_ id: String) throws(WorkflowError) -> String {
-        guard !id.isEmpty, !TextRules.containsControlCharacter(id) else { throw WorkflowError.invalid(field: "parent_id", self.parentRule) }
+        guard !id.isEmpty, !RequestText.containsControlCharacter(id) else { throw WorkflowError.invalid(field: "parent_id", self.parentRule) }
         return id
     }
 
@@ -270,13 +244,13 @@ package enum WorkItemInput {
         var seen = Set<String>()
         var references: [String] = []
         for value in values {
-            guard case .string(let id) = value, RequestText.length(of: id, isIn: 1...self.maxReferenceLength) else {
+            guard case .string(let id) = value, RequestText.length(of: id, isIn: self.referenceLength) else {
                 throw WorkflowError.invalid(
                     field: "entity_references",
-                    "every entity reference must be a non-empty string of at most 256 \(RequestText.unit)."
+                    "every entity reference must be a non-empty string of at most \(self.referenceLength.upperBound) \(RequestText.unit)."
                 )
             }
-            guard !TextRules.containsControlCharacter(id) else {
+            guard !RequestText.containsControlCharacter(id) else {
                 throw WorkflowError.invalid(
                     field: "entity_references",
                     "entity references must not contain control characters (U+0000 to U+001F, U+007F)."
@@ -285,7 +259,7 @@ package enum WorkItemInput {
             if seen.insert(id).inserted { references.append(id) }
         }
         guard references.count <= self.maxReferences else {
-            throw WorkflowError.invalid(field: "entity_references", "at most 100 distinct entity references are allowed; got \(references.count).")
+            throw WorkflowError.invalid(field: "entity_references", "at most \(self.maxReferences) distinct entity references are allowed; got \(references.count).")
         }
         return references
     }

@@ -3,8 +3,8 @@ import ServiceClient
 
 /// The filters and page of `GET /mcp/work_items`.
 package struct WorkItemQuery: Sendable, Hashable {
-    package static let defaultLimit = 50
-    package static let maxLimit = 100
+    package static let defaultLimit = ContractLimits.defaultWorkItemPage
+    package static let limits = ContractLimits.workItemPage
 
     package var status: WorkItemStatus?
     package var itemType: WorkItemType?
@@ -40,8 +40,8 @@ package struct WorkItemQuery: Sendable, Hashable {
         if let raw = parameters["entity_reference"], !raw.isEmpty { query.entityReference = try Self.id(raw, field: "entity_reference") }
         query.includeDeleted = try Self.includeDeleted(parameters)
         if let raw = parameters["limit"] {
-            guard let limit = Int(raw), (1...Self.maxLimit).contains(limit) else {
-                throw WorkflowError.invalid(field: "limit", "limit must be an integer from 1 to \(Self.maxLimit).")
+            guard let limit = Int(raw), Self.limits.contains(limit) else {
+                throw WorkflowError.invalid(field: "limit", "limit must be an integer from \(Self.limits.lowerBound) to \(Self.limits.upperBound).")
             }
             query.limit = limit
         }
@@ -70,7 +70,7 @@ package struct WorkItemQuery: Sendable, Hashable {
     /// An id or reference to filter by. No stored one holds a control character (they are refused on the way in),
     /// and SQLite would match text cut at a NUL.
     private static func id(_ raw: String, field: String) throws(WorkflowError) -> String {
-        guard !TextRules.containsControlCharacter(raw) else {
+        guard !RequestText.containsControlCharacter(raw) else {
             throw WorkflowError.invalid(field: field, "\(field) must not contain control characters (U+0000 to U+001F, U+007F).")
         }
         return raw

@@ -12,18 +12,42 @@ struct WorkflowTools: ToolProvider {
     let workItems: WorkItems
 
     /// A work item's essentials, as every item-returning tool declares them.
-    private static let item = #"""
-        {"type":"object","required":["id","title","item_type","status","version","entity_references","valid_references","stale_references","unverified_references","warnings"],"properties":{"id":{"type":"string"},"title":{"type":"string"},"item_type":{"type":"string"},"status":{"type":"string"},"parent_id":{"type":["string","null"]},"version":{"type":"integer"},"entity_references":{"type":"array"},"valid_references":{"type":"array"},"stale_references":{"type":"array"},"unverified_references":{"type":"array"},"warnings":{"type":"array","items":{"type":"string"}}}}
-        """#
-    private static let fields = #"""
-        "title":{"type":"string","minLength":1,"maxLength":200},"description":{"type":"string","maxLength":100000},"item_type":{"enum":["project","session","task","research"]},"status":{"enum":["planned","active","completed","blocked"]},"parent_id":{"type":["string","null"]},"entity_references":{"type":"array","items":{"type":"string"},"maxItems":100,"description":"chunk_id values from codebase-mcp"},"metadata":{"type":"object"}
-        """#
+    private static let item = JSONSchema.object(
+        [
+            "id": ["type": "string"], "title": ["type": "string"], "item_type": ["type": "string"], "status": ["type": "string"],
+            "parent_id": ["type": ["string", "null"]], "version": ["type": "integer"], "entity_references": ["type": "array"],
+            "valid_references": ["type": "array"], "stale_references": ["type": "array"], "unverified_references": ["type": "array"],
+            "warnings": ["type": "array", "items": ["type": "string"]],
+        ],
+        required: [
+            "id", "title", "item_type", "status", "version", "entity_references", "valid_references", "stale_references",
+            "unverified_references", "warnings",
+        ],
+        closed: false
+    )
+
+    /// The fields a create and an update take.
+    private static let fields: [String: JSONValue] = [
+        "title": JSONSchema.string(length: ContractLimits.titleLength),
+        "description": JSONSchema.string(maxLength: ContractLimits.maxDescriptionLength),
+        "item_type": JSONSchema.oneOf(WorkItemType.self),
+        "status": JSONSchema.oneOf(WorkItemStatus.self),
+        "parent_id": ["type": ["string", "null"]],
+        "entity_references": [
+            "type": "array", "items": ["type": "string"], "maxItems": .int(Int64(ContractLimits.maxReferences)),
+            "description": "chunk_id values from codebase-mcp",
+        ],
+        "metadata": ["type": "object"],
+    ]
 
     static let definitions: [ToolDefinition] = [
         ToolDefinition(
             "create_work_item",
             "Create a work item (task, project, research note, session), optionally referencing code chunks by the chunk_id values that codebase-mcp search returns. Returns the item with each reference checked: valid, stale or unverified.",
-            input: #"{"type":"object","properties":{\#(fields),"idempotency_key":{"type":"string","minLength":1,"maxLength":255,"description":"repeat a create safely"}},"required":["title"],"additionalProperties":false}"#,
+            input: JSONSchema.object(
+                fields.merging(["idempotency_key": JSONSchema.string(length: ContractLimits.idempotencyKeyLength, description: "repeat a create safely")]) { $1 },
+                required: ["title"]
+            ),
             output: item,
             readOnly: false,
             idempotent: false
@@ -31,7 +55,7 @@ struct WorkflowTools: ToolProvider {
         ToolDefinition(
             "get_work_item",
             "Read one work item by id, with its code references checked now: valid, stale (the code changed or was deleted) or unverified (codebase-mcp unreachable).",
-            input: #"{"type":"object","properties":{"id":{"type":"string"},"include_deleted":{"type":"boolean"}},"required":["id"],"additionalProperties":false}"#,
+            input: JSONSchema.object(["id": ["type": "string"], "include_deleted": ["type": "boolean"]], required: ["id"]),
             output: item,
             readOnly: true,
             idempotent: true
@@ -39,15 +63,29 @@ struct WorkflowTools: ToolProvider {
         ToolDefinition(
             "list_work_items",
             "List work items, newest first, filtered by status, type, parent or a referenced chunk_id. Pass next_cursor back as cursor for the next page.",
-            input: #"{"type":"object","properties":{"status":{"enum":["planned","active","completed","blocked"]},"item_type":{"enum":["project","session","task","research"]},"parent_id":{"type":"string"},"entity_reference":{"type":"string"},"include_deleted":{"type":"boolean"},"limit":{"type":"integer","minimum":1,"maximum":100},"cursor":{"type":"string"}},"additionalProperties":false}"#,
-            output: #"{"type":"object","required":["items","next_cursor","warnings"],"properties":{"items":{"type":"array","items":\#(item)},"next_cursor":{"type":["string","null"]},"warnings":{"type":"array","items":{"type":"string"}}}}"#,
+            input: JSONSchema.object([
+                "status": JSONSchema.oneOf(WorkItemStatus.self), "item_type": JSONSchema.oneOf(WorkItemType.self),
+                "parent_id": ["type": "string"], "entity_reference": ["type": "string"], "include_deleted": ["type": "boolean"],
+                "limit": JSONSchema.integer(ContractLimits.workItemPage), "cursor": ["type": "string"],
+            ]),
+            output: JSONSchema.object(
+                [
+                    "items": ["type": "array", "items": item], "next_cursor": ["type": ["string", "null"]],
+                    "warnings": ["type": "array", "items": ["type": "string"]],
+                ],
+                required: ["items", "next_cursor", "warnings"],
+                closed: false
+            ),
             readOnly: true,
             idempotent: true
         ),
         ToolDefinition(
             "update_work_item",
             "Change fields of a work item. expected_version must be the version you last read; if the item changed since, the call fails with version_conflict: read it again and retry.",
-            input: #"{"type":"object","properties":{"id":{"type":"string"},"expected_version":{"type":"integer","minimum":1},\#(fields)},"required":["id","expected_version"],"additionalProperties":false}"#,
+            input: JSONSchema.object(
+                fields.merging(["id": ["type": "string"], "expected_version": JSONSchema.integer(minimum: 1)]) { $1 },
+                required: ["id", "expected_version"]
+            ),
             output: item,
             readOnly: false,
             idempotent: false
@@ -55,8 +93,8 @@ struct WorkflowTools: ToolProvider {
         ToolDefinition(
             "delete_work_item",
             "Delete a work item (soft: get_work_item with include_deleted still reads it).",
-            input: #"{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}"#,
-            output: #"{"type":"object","required":["id","deleted"],"properties":{"id":{"type":"string"},"deleted":{"type":"boolean"}}}"#,
+            input: JSONSchema.object(["id": ["type": "string"]], required: ["id"]),
+            output: JSONSchema.object(["id": ["type": "string"], "deleted": ["type": "boolean"]], required: ["id", "deleted"], closed: false),
             readOnly: false,
             destructive: true,
             idempotent: true

@@ -14,6 +14,6 @@ struct ReferenceLookupController<Context: RequestContext> {
 
     /// The live work items that reference each chunk id asked (an empty list for none).
     @Sendable func lookup(_ request: Request, context: Context) async throws -> Response {
-        try JSONResponse.make(try await self.workItems.itemsReferencing(try await request.decodeBody(as: ReferencedChunks.self, context: context)))
+        try JSONResponse.make(try await self.workItems.itemsReferencing(try await request.decodeBody(as: WorkItemsByReferencesRequest.self, context: context)))
     }
 }

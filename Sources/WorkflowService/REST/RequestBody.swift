@@ -18,6 +18,8 @@ extension Request {
             return try ContractCoding.decode(Body.self, from: Data(buffer.readableBytesView))
         } catch let error as WorkflowError {
             throw error
+        } catch let error as InvalidRequestField {
+            throw WorkflowError.invalid(field: error.field, error.message)
         } catch {
             throw APIError.invalid(field: "body", "The body is not valid JSON.")
         }

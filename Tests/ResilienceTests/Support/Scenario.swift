@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import ServiceClient
+import ServiceClientTesting
 import ServiceHarness
 import Testing
 
