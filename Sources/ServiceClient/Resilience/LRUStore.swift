@@ -1,7 +1,7 @@
 /// An LRU map with O(1) lookup, promotion and eviction: a dictionary of nodes linked most recent first.
 /// Not thread-safe; `SingleFlightCache` guards it.
-struct LRUStore<Key: Hashable, Value> {
-    private struct Node {
+struct LRUStore<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct Node: Sendable {
         var value: Value
         var storedAt: ContinuousClock.Instant
         var newer: Key?

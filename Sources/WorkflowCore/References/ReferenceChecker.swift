@@ -9,12 +9,12 @@ package struct ReferenceChecker: Sendable {
     package static let lookupBatchSize = ContractLimits.chunkIDsPerLookup
 
     package let client: CodebaseClient
-    /// Single flight without a time-to-live: a lookup is shared only while it runs.
-    package let lookups: SingleFlightCache<[String], ChunkLookupResponse>
+    /// A lookup is shared only while it runs: every read asks anew.
+    package let lookups: SingleFlight<[String], ChunkLookupResponse>
 
     package init(client: CodebaseClient, logger: Logger) {
         self.client = client
-        self.lookups = SingleFlightCache(configuration: .init(capacity: 0, timeToLive: nil), logger: logger)
+        self.lookups = SingleFlight(logger: logger)
     }
 
     /// The `code_search_unavailable` warning for a response that needed no check, when the most recent check of
