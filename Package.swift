@@ -86,10 +86,20 @@ let libraryTargets: [Target] = [
     ),
     // The index and what it answers: scanning, chunking, the SQLite FTS5 store, search, grep, symbols, the watcher.
     // No HTTP server, HTTP types or MCP: the package graph keeps it so (ArchitectureTests checks this list).
+    // How both services keep a SQLite file, knowing no domain: the WAL pool they open and whether it takes writes.
+    .target(
+        name: "StorageKit",
+        dependencies: [
+            "ServiceClient",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
+        swiftSettings: swiftSettings
+    ),
     .target(
         name: "CodebaseCore",
         dependencies: [
             "ServiceClient",
+            "StorageKit",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,7 +110,7 @@ let libraryTargets: [Target] = [
     // Around the core: REST/, MCP/, App/ (buildApplication).
     .target(
         name: "CodebaseService",
-        dependencies: serviceDependencies + [.target(name: "CodebaseCore")],
+        dependencies: serviceDependencies + [.target(name: "CodebaseCore"), .target(name: "StorageKit")],
         swiftSettings: swiftSettings
     ),
     executable("CodebaseServer", library: "CodebaseService", also: ["CodebaseCore", "ServerKit"]),
@@ -119,6 +129,7 @@ let libraryTargets: [Target] = [
         name: "WorkflowService",
         dependencies: serviceDependencies + [
             .target(name: "WorkflowCore"),
+            .target(name: "StorageKit"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             // For `ConnectionPoolError` only: what PostgresClient throws when its pool cannot connect.
             .product(name: "_ConnectionPoolModule", package: "postgres-nio"),

@@ -1,4 +1,5 @@
 import ServiceClient
+import StorageKit
 
 /// A failure of a codebase operation that the caller can act on: the contract's error body and the kind of failure.
 ///

@@ -142,4 +142,20 @@ struct ArchitectureTests {
             }
         }
     }
+
+    @Test("the storage kit imports neither service, no HTTP and no MCP, and holds no domain word")
+    func storageKitKnowsNoDomain() throws {
+        let imports = try self.imports(inModule: "StorageKit")
+        #expect(imports.contains("GRDB"))
+        for forbidden in ["WorkflowService", "CodebaseService", "WorkflowCore", "CodebaseCore", "Hummingbird", "HTTPTypes", "MCP", "ServerKit"] {
+            #expect(!imports.contains(forbidden), "StorageKit imports \(forbidden)")
+        }
+        let directory = Self.sources.appendingPathComponent("StorageKit")
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".swift") {
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8).lowercased()
+            for word in ["work item", "work_item", "workitem", "chunk", "codebase", "workflow"] {
+                #expect(!text.contains(word), "StorageKit/\(name) says '\(word)'")
+            }
+        }
+    }
 }

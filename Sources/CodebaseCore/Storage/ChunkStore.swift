@@ -1,5 +1,6 @@
 import Foundation
 import ServiceClient
+import StorageKit
 
 /// Where indexed chunks live. The GRDB implementation is the only one in production; the protocol keeps the
 /// indexer and the routes independent of SQL.

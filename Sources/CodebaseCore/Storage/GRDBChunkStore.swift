@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ServiceClient
+import StorageKit
 
 /// The SQLite store: `repositories`, `files`, `chunks`, and the contentless FTS5 table `chunk_fts` whose row ids are
 /// the chunks' row ids.

@@ -7,6 +7,7 @@ import Prometheus
 import ServerKit
 import ServiceClient
 import ServiceLifecycle
+import StorageKit
 
 /// The composition root of codebase-mcp: opens the database, connects to workflow-mcp, wires the routes, and adds
 /// the background indexer. The `codebase-mcp` executable and the tests both call it.
@@ -95,14 +96,9 @@ public func buildApplication(_ configuration: CodebaseConfiguration) async throw
     return await server.serve(tools: CodebaseTools(codebase: codebase), services: [peer, indexing])
 }
 
-/// Opens the SQLite file in WAL mode, creating its directory when missing.
+/// Opens the SQLite file in WAL mode, with codebase-mcp's pragmas on each connection.
 func openDatabase(path: String) throws -> DatabasePool {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    var configuration = Configuration()
-    configuration.foreignKeysEnabled = true
-    configuration.busyMode = .timeout(5)
-    configuration.prepareDatabase { db in
+    try SQLitePool.open(path: path) { db in
         if db.configuration.readonly {
             // Readers take pages straight from the OS page cache instead of a `pread` each: a tenth of a search's
             // time on the standard library (docs/benchmarks.md). The mapped pages count in the resident set.
@@ -112,7 +108,6 @@ func openDatabase(path: String) throws -> DatabasePool {
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
     }
-    return try DatabasePool(path: path, configuration: configuration)
 }
 
 /// Each `--repo` directory as a configured repository named after its last path component. Two repositories with the

@@ -7,6 +7,7 @@ import Prometheus
 import ServerKit
 import ServiceClient
 import ServiceLifecycle
+import StorageKit
 import WorkflowCore
 
 /// The composition root of workflow-mcp: opens the database, connects to codebase-mcp, and wires the routes.
@@ -60,18 +61,12 @@ func databaseName(_ location: String) -> String {
     return (try? PostgresLocation(location).displayName) ?? "postgres"
 }
 
-/// Opens the SQLite file in WAL mode, creating its directory when missing.
+/// Opens the SQLite file in WAL mode.
 ///
 /// WAL with `synchronous = NORMAL` loses no committed transaction when the process is killed; `FULL` also survives
 /// power loss, at the price of an fsync per commit.
 func openDatabase(path: String, synchronousFull: Bool) throws -> DatabasePool {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    var configuration = Configuration()
-    configuration.foreignKeysEnabled = true
-    configuration.busyMode = .timeout(5)
-    configuration.prepareDatabase { db in
+    try SQLitePool.open(path: path) { db in
         try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
     }
-    return try DatabasePool(path: path, configuration: configuration)
 }

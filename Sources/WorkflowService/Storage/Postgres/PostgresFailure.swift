@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import ServiceClient
+import StorageKit
 import WorkflowCore
 import _ConnectionPoolModule
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceClient
+import StorageKit
 import WorkflowCore
 
 /// The PostgreSQL implementation of `WorkItemStore`, for several replicas sharing one store.

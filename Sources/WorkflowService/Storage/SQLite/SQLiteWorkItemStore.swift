@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HTTPTypes
 import ServiceClient
+import StorageKit
 import WorkflowCore
 
 /// The GRDB implementation of `WorkItemStore`: a `DatabasePool` (WAL) in production, any writer in tests.
