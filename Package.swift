@@ -84,12 +84,15 @@ let libraryTargets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
+    // PCRE2 from the system (Debian: libpcre2-dev; docs/codebase.md says how elsewhere), for regex grep.
+    .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
     // The index and what it answers: scanning, chunking, the SQLite FTS5 store, search, grep, symbols, the watcher.
     // No HTTP server, HTTP types or MCP: the package graph keeps it so (ArchitectureTests checks this list).
     .target(
         name: "CodebaseCore",
         dependencies: [
             "ServiceClient",
+            "CPCRE2",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,17 +1,20 @@
 import CodebaseCore
 import ServerKit
+import ServiceClient
 
 /// The definitions of `grep_code` and `find_symbol`, kept apart from the first four tools so each file stays short.
 enum GrepTools {
-    static let grepArguments: Set<String> = ["pattern", "regex", "case_sensitive", "whole_word", "file_type", "directory", "repository", "limit"]
+    static let grepArguments: Set<String> = [
+        "pattern", "regex", "case_sensitive", "whole_word", "file_type", "directory", "path", "exclude", "repository", "limit", "cursor",
+    ]
     static let symbolArguments: Set<String> = ["name", "prefix", "kind", "file_path", "repository", "file_type", "limit"]
 
     static let definitions: [ToolDefinition] = [
         ToolDefinition(
             "grep_code",
-            "Exact string (default) or POSIX extended regex search, line by line, over the indexed code, e.g. every call of \"open_session(\". Returns matching lines in file and line order with file_path:line:column and the chunk_id holding each line.",
-            input: #"{"type":"object","properties":{"pattern":{"type":"string","minLength":1,"maxLength":1000},"regex":{"type":"boolean","default":false},"case_sensitive":{"type":"boolean","default":true},"whole_word":{"type":"boolean","default":false},"file_type":{"type":"string"},"directory":{"type":"string"},"repository":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":1000,"default":100}},"required":["pattern"],"additionalProperties":false}"#,
-            output: #"{"type":"object","required":["matches","total_count","truncated"],"properties":{"matches":{"type":"array","items":{"type":"object","required":["file_path","line","column","text","chunk_id"]}},"total_count":{"type":"integer"},"truncated":{"type":"boolean"}}}"#,
+            "Exact string (default) or PCRE2 regex (\\d \\w \\b, (?i), lazy, lookaround) search, line by line, over the indexed code, e.g. every call of \"open_session(\". Returns matching lines in file and line order, grouped by file, with line:column and the chunk_id holding them; next_cursor pages on.",
+            input: #"{"type":"object","properties":{"pattern":{"type":"string","minLength":1,"maxLength":1000},"regex":{"type":"boolean","default":false},"case_sensitive":{"type":"boolean","default":true},"whole_word":{"type":"boolean","default":false},"file_type":{"type":"string"},"directory":{"type":"string"},"path":{"type":"string","description":"glob over file_path (src/**/*.py); a plain path is one file"},"exclude":{"type":"array","items":{"type":"string"},"description":"globs to leave out, as in .gitignore (dist/**, vendor)"},"repository":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":1000,"default":100},"cursor":{"type":"string","description":"next_cursor of the previous page"}},"required":["pattern"],"additionalProperties":false}"#,
+            output: #"{"type":"object","required":["matches","total_count","truncated"],"properties":{"matches":{"type":"array","items":{"type":"object","required":["file_path","line","column","text","chunk_id"]}},"total_count":{"type":"integer"},"truncated":{"type":"boolean"},"next_cursor":{"type":["string","null"]}}}"#,
             readOnly: true,
             idempotent: true
         ),
@@ -24,4 +27,17 @@ enum GrepTools {
             idempotent: true
         ),
     ]
+
+    /// An optional argument that is a list of strings (`exclude`).
+    static func strings(_ arguments: ToolArguments, _ name: String) throws -> [String]? {
+        switch arguments.values[name] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            return try items.map { item in
+                guard case .string(let text) = item else { throw InvalidToolArgument(field: name, "'\(name)' must be an array of strings.") }
+                return text
+            }
+        default: throw InvalidToolArgument(field: name, "'\(name)' must be an array of strings.")
+        }
+    }
 }
