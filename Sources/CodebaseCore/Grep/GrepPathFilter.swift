@@ -1,3 +1,5 @@
+import ServiceClient
+
 /// The `path` and `exclude` filters of a grep, as in `.gitignore`: a glob without `/` matches a file or directory name at
 /// any depth (`*.min.js`, `tests`), one with `/` is relative to the repository root (`src/**/*.py`, `dist/**`), and a
 /// glob that matches a directory takes everything under it. A `path` without glob characters names one file (or every

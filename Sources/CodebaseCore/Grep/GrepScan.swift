@@ -19,8 +19,9 @@ package struct GrepScan {
     /// Bytes of a line a regex is matched against at most (a minified file's one line of a megabyte is matched on
     /// its first 4 KiB); literals see whole lines. The answer says how many lines were cut (docs/codebase.md).
     package static let regexLineBytes = 4096
-    /// Bytes of whole lines one regex call is given at most.
-    package static let regexWindowBytes = 64 * 1024
+    /// Bytes of whole lines one regex call is given at most: few enough calls that their fixed cost does not show, few
+    /// enough start positions that a call stays short even when each start costs the whole match limit.
+    package static let regexWindowBytes = 4096
 
     package let pattern: GrepPattern
     package let filter: SearchFilter

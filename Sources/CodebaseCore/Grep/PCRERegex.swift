@@ -7,9 +7,11 @@ import CPCRE2
 /// `@unchecked Sendable`: after `pcre2_compile` and `pcre2_jit_compile` the compiled code is only read, and PCRE2
 /// documents it as safe to match from several threads at once (each with its own match data and JIT stack).
 package final class PCRERegex: @unchecked Sendable {
-    /// Backtracking steps one match call may take (PCRE2's match limit, which its JIT honours too): a pattern that
-    /// needs more on one stretch of text is refused as too costly rather than run for seconds.
-    package static let matchLimit: UInt32 = 5_000_000
+    /// Backtracking steps a match may take from one start position (PCRE2's match limit, which its JIT honours too,
+    /// counted afresh at each start): about 0.3 to 1 ms of JIT time measured. A pattern that needs more on some line
+    /// (`(x+x+)+y`-like nesting, or `.*x.*x.*y` on a minified line) is refused as too costly rather than run for seconds.
+    /// One call's time is this times the start positions it is given, which `GrepScan.regexWindowBytes` bounds.
+    package static let matchLimit: UInt32 = 100_000
     /// Nesting of backtracking the interpreter may reach (the JIT's own bound is its stack).
     package static let depthLimit: UInt32 = 10_000
     /// The largest JIT stack a matcher may grow.
