@@ -124,6 +124,7 @@ struct GrepRandomPatternTests {
         let python = try Self.python(patterns, files)
         try await GrepAPITests.withRepository(files) { [patterns] client in
             var compared = 0
+            var matching = 0
             for (index, pattern) in patterns.enumerated() {
                 var found: [String] = []
                 var cursor: String?
@@ -137,6 +138,7 @@ struct GrepRandomPatternTests {
                     cursor = page.nextCursor
                 } while cursor != nil
                 let expected = try Self.reference(pattern, files)
+                if !expected.isEmpty { matching += 1 }
                 #expect(found == expected, "\(pattern): \(found.count) lines through the server, \(expected.count) by PCRE2 line by line")
                 if let python {
                     #expect(python[index] == expected, "\(pattern): Python's re finds \(python[index].count), PCRE2 \(expected.count)")
@@ -144,6 +146,8 @@ struct GrepRandomPatternTests {
                 }
             }
             #expect(python == nil || compared == patterns.count)
+            // The comparison says something only if many patterns match some lines, and not every line.
+            #expect(matching >= 60, "\(matching) of \(patterns.count) patterns matched a line")
         }
     }
 }
