@@ -182,15 +182,15 @@ async def check_service(args, check):
                         del arguments["prefix"]
                     await good(name, arguments)
             if "grep_code" in tools and "cursor" in tools["grep_code"]["inputSchema"].get("properties", {}):
-                # PCRE2 (\\b, (?i), a lookahead), aimed with path and exclude, paged with the cursor.
-                first = await good("grep_code", {"pattern": r"(?i)\bauthenticate_\w+(?!\w)", "regex": True,
-                                                 "path": "src/**/*.py", "exclude": ["docs/**", "*.md"], "limit": 1})
+                # PCRE2 (\s, \w, (?i), a lookahead), aimed with path and exclude, paged with the cursor.
+                first = await good("grep_code", {"pattern": r"(?i)^\s*DEF \w+(?=\()", "regex": True,
+                                                 "path": "**/*.py", "exclude": ["docs/**", "*.md"], "limit": 1})
                 matches = first.get("matches") or []
-                check("grep_code PCRE2 with path found a match under src/",
-                      len(matches) == 1 and matches[0].get("file_path", "").startswith("src/"), first)
+                check("grep_code PCRE2 with path found a match in a .py file",
+                      len(matches) == 1 and matches[0].get("file_path", "").endswith(".py"), first)
                 if check("grep_code answered a next_cursor", isinstance(first.get("next_cursor"), str), first):
-                    second = await good("grep_code", {"pattern": r"(?i)\bauthenticate_\w+(?!\w)", "regex": True,
-                                                      "path": "src/**/*.py", "exclude": ["docs/**", "*.md"], "limit": 1,
+                    second = await good("grep_code", {"pattern": r"(?i)^\s*DEF \w+(?=\()", "regex": True,
+                                                      "path": "**/*.py", "exclude": ["docs/**", "*.md"], "limit": 1,
                                                       "cursor": first["next_cursor"]})
                     later = second.get("matches") or []
                     check("grep_code's second page starts after the first",
