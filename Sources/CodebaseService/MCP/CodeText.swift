@@ -43,6 +43,7 @@ enum CodeText {
     /// per chunk, beside the file or on a line of its own where the next chunk of the file begins (MCP.md).
     static func render(_ response: GrepResponse) -> String {
         var lines = response.warnings.map { "warning: \($0)" }
+        guard response.totalCount > 0 else { return (lines + ["No matching lines."]).joined(separator: "\n") }
         let place = Self.place(response.matches.map(\.repository))
         let files = Set(response.matches.map { "\($0.repository)/\($0.filePath)" }).count
         var heading = "\(response.matches.count) of \(response.totalCount)\(response.truncated ? "+" : "") matching lines"
