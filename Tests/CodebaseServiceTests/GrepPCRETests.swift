@@ -13,7 +13,7 @@ import Testing
 struct GrepPCRETests {
     static let files = [
         "src/session.py": "import os\n\ndef open_session(user):\n    return Session(user)\n\n\nclass Session:\n    def close(self):\n        open_session_count = 0\n",
-        "src/version.py": "VERSION = \"3.11.7\"\n# Build output\nurl = 'HTTPS://example.org/a/b'\nratio = 12\n",
+        "src/version.py": "VERSION = \"3.11.7\"\n# Build output\nurl = 'HTTPS://example.org/a/b'\nratio = 12\ncafé = 1\n",
         "lib/util.js": "function openSession() { return open_session(1); }\nconst aXbYb = 'aab';\n",
     ]
 
@@ -48,6 +48,10 @@ struct GrepPCRETests {
             try await self.check(client, #"(?<=def )open_\w+"#, expect: ["src/session.py:3:5"])
             try await self.check(client, #"(?<!_)count"#, expect: [])
             try await self.check(client, #"(a)\1b"#, expect: ["lib/util.js:2:16"])
+            // Classes are ASCII unless the pattern asks for Unicode's with (*UCP); `.` is one whole character either way.
+            try await self.check(client, #"caf\w+"#, expect: [])
+            try await self.check(client, #"(*UCP)caf\w+"#, expect: ["src/version.py:5:1"])
+            try await self.check(client, #"caf. = "#, expect: ["src/version.py:5:1"])
             // Case-insensitive by the flag as by `(?i)`.
             try await self.check(client, "version =", #", "case_sensitive": false"#, expect: ["src/version.py:1:1"])
         }
@@ -101,5 +105,24 @@ struct GrepPCRETests {
             let quick = try await self.grep(client, #"{"pattern": "x!", "limit": 1}"#)
             #expect(quick.matches.count == 1)
         }
+    }
+
+    @Test("a corpus file that is not valid UTF-8 is repaired chunk by chunk before PCRE2 sees it, its chunks kept apart")
+    func invalidUTF8() throws {
+        let digest = StoredFileDigest(fileID: 1, repository: "repo", path: "a.txt", language: "text", fileExtension: "txt", contentHash: [])
+        let text: [UInt8] = Array("caf".utf8) + [0xE9, 0x0A] + Array("next \u{00E9}\n".utf8)
+        let file = GrepCorpus.File(
+            digest: digest, text: text, chunkOffsets: [0, 5], chunkLines: [1, 2],
+            chunkIDs: [ChunkID(digest: Array(repeating: 1, count: 32)), ChunkID(digest: Array(repeating: 2, count: 32))]
+        )
+        #expect(String(validating: file.text, as: UTF8.self) == "caf\u{FFFD}\nnext \u{00E9}\n")
+        #expect(file.chunkOffsets == [0, 7])
+        let scan = GrepScan(
+            pattern: try GrepPattern(pattern: #"\W"#, regex: true, caseSensitive: true, wholeWord: false),
+            filter: SearchFilter(),
+            limit: 10,
+            deadline: .now + .seconds(5)
+        )
+        #expect(scan.run([file]).matches.map { "\($0.line):\($0.column)" } == ["1:4", "2:5"])
     }
 }

@@ -9,7 +9,7 @@ import Testing
 
 /// Random patterns of the constructs PCRE2 and Python's `re` share, through the server (windows of many lines, literal
 /// prefilters, trigram filters, paging), against each line matched alone by PCRE2 and, where python3 is installed,
-/// by Python's `re` on the same files.
+/// by Python's `re` (with `re.ASCII`: `\d`, `\w`, `\s` and `\b` are ASCII in both) on the same files.
 @Suite("Grep against PCRE2 and Python on random patterns")
 struct GrepRandomPatternTests {
     /// SplitMix64: the same files and patterns on every run.
@@ -84,7 +84,7 @@ struct GrepRandomPatternTests {
             job = json.load(sys.stdin)
             out = []
             for pattern in job["patterns"]:
-                regex = re.compile(pattern)
+                regex = re.compile(pattern, re.ASCII)
                 found = []
                 for path in sorted(job["files"]):
                     for number, line in enumerate(job["files"][path].split("\\n")[:-1]):

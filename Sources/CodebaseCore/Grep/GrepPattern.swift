@@ -82,7 +82,10 @@ package struct GrepPattern: Sendable {
 
     /// True when a match may depend on text outside its own line: lookaround, subject anchors, `\K` or a verb.
     package static func looksPastLine(_ pattern: String) -> Bool {
-        ["(?=", "(?!", "(?<=", "(?<!", "(*", "\\A", "\\z", "\\Z", "\\G", "\\K"].contains { pattern.contains($0) }
+        // `(*UCP)` and `(*UTF)` at the start only choose what the classes mean.
+        var body = Substring(pattern)
+        while let verb = ["(*UCP)", "(*UTF)"].first(where: { body.hasPrefix($0) }) { body = body.dropFirst(verb.count) }
+        return ["(?=", "(?!", "(?<=", "(?<!", "(*", "\\A", "\\z", "\\Z", "\\G", "\\K"].contains { body.contains($0) }
     }
 
     /// The index just past the bracket expression that opens at `start`: a `]` right after `[` or `[^` is a member,

@@ -1,8 +1,9 @@
 import CPCRE2
 
 /// A pattern compiled by PCRE2 (Perl-compatible: `\d \w \s \b`, `(?i)`, lazy quantifiers, groups, lookaround), in UTF-8
-/// mode with Unicode classes, and JIT-compiled where the library can. Compiled once per grep; each worker matches with
-/// a `PCREMatcher` of its own.
+/// mode, and JIT-compiled where the library can. Compiled once per grep; each worker matches with a `PCREMatcher` of
+/// its own. `\d`, `\w`, `\s` and `\b` are ASCII, as in PCRE2's and Perl's default: Unicode classes (`PCRE2_UCP`) cost
+/// the JIT two to four times as much on every byte (docs/benchmarks.md); a pattern opts in with `(*UCP)` or `\p{L}`.
 ///
 /// `@unchecked Sendable`: after `pcre2_compile` and `pcre2_jit_compile` the compiled code is only read, and PCRE2
 /// documents it as safe to match from several threads at once (each with its own match data and JIT stack).
@@ -23,7 +24,11 @@ package final class PCRERegex: @unchecked Sendable {
 
     /// Compiles `pattern`; throws PCRE2's own message and the byte offset it points at when the pattern is refused.
     package init(_ pattern: String, caseSensitive: Bool) throws(PCRECompileError) {
-        var options = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_NEVER_BACKSLASH_C
+        // The corpus is valid UTF-8 (`GrepCorpus.File` checks each file) and every subject starts and ends on a
+        // character boundary, so matching skips PCRE2's UTF check (`PCRE2_NO_UTF_CHECK`, which would read each
+        // subject once more). Not `PCRE2_MATCH_INVALID_UTF`: with the JIT in PCRE2 10.42, `\W` and `\S` then fail to
+        // match a non-ASCII character.
+        var options = PCRE2_UTF | PCRE2_MULTILINE | PCRE2_NEVER_BACKSLASH_C
         if !caseSensitive { options |= PCRE2_CASELESS }
         let context = pcre2_compile_context_create_8(nil)
         defer { pcre2_compile_context_free_8(context) }
@@ -83,11 +88,14 @@ package final class PCREMatcher {
     }
 
     /// The first match in `text[from..<to]`, where `text[subjectStart..<to]` is all the matcher may look at
-    /// (lookbehind sees back to `subjectStart`, which is a line start: `^` matches there). Offsets are into `text`.
+    /// (lookbehind sees back to `subjectStart`, which is a line start: `^` matches there). Offsets are into `text`; all
+    /// three must be character boundaries of valid UTF-8.
     /// Throws when the match or depth limit, or the JIT stack, ran out.
     package func firstMatch(in text: UnsafeBufferPointer<UInt8>, subjectStart: Int, from: Int, to: Int) throws(PCRELimitError) -> Range<Int>? {
         guard let base = text.baseAddress else { return nil }
-        let found = pcre2_match_8(self.regex.code, base + subjectStart, to - subjectStart, from - subjectStart, 0, self.matchData, self.context)
+        let found = pcre2_match_8(
+            self.regex.code, base + subjectStart, to - subjectStart, from - subjectStart, PCRE2_NO_UTF_CHECK, self.matchData, self.context
+        )
         guard found >= 0 else {
             if found == PCRE2_ERROR_NOMATCH { return nil }
             throw PCRELimitError(message: PCRERegex.message(found))
