@@ -26,7 +26,7 @@ GREPS = [
     {"pattern": "raise ValueError(", "limit": 100},
     {"pattern": r"self\.\w+ = None", "regex": True, "limit": 100},
     {"pattern": "TODO|FIXME|XXX", "regex": True, "limit": 100},
-    {"pattern": "return None", "path": "email/**", "limit": 100},
+    {"pattern": "return None", "directory": "email/", "limit": 100},
 ]
 SEARCHES = [{"query": "parse configuration file", "limit": 10}, {"query": "open a socket connection", "limit": 10}]
 SYMBOLS = [{"name": "__init__", "limit": 100}, {"file_path": "json/decoder.py"}]
@@ -76,6 +76,8 @@ def mcp(connection, method, params, ident=[0]):
 def measure(connection, tool, arguments, before, unit_key):
     _, result = mcp(connection, "tools/call", {"name": tool, "arguments": arguments})
     text = result["content"][0]["text"]
+    if result.get("isError"):
+        return {"arguments": arguments, "error": text[:200]}
     body = result["structuredContent"]
     units = len(body[unit_key]) or 1
     old = before(body)

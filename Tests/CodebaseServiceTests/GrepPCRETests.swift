@@ -125,4 +125,15 @@ struct GrepPCRETests {
         )
         #expect(scan.run([file]).matches.map { "\($0.line):\($0.column)" } == ["1:4", "2:5"])
     }
+
+    @Test("the form matched over many lines keeps \\s, \\D, \\W and negated classes off the newline, and only that")
+    func windowForm() {
+        #expect(GrepPattern.windowForm(of: #"\s+$"#) == #"[\t\x0B\f\r ]+$"#)
+        #expect(GrepPattern.windowForm(of: #""[^"]*""#) == #""[^"\n]*""#)
+        #expect(GrepPattern.windowForm(of: #"a\Db\Wc[^]x]"#) == #"a[^0-9\n]b[^0-9A-Za-z_\n]c[^]x\n]"#)
+        #expect(GrepPattern.windowForm(of: #"(?i)(?:x|y)\s(?<n>z)"#) == #"(?i)(?:x|y)[\t\x0B\f\r ](?<n>z)"#)
+        for unchanged in [#"abc"#, #"[\s,]+"#, #"\\s"#, #"\Qa\E\s"#, #"(?x) a \s"#, #"(?#c)\s"#, #"(*UCP)\s"#, #"(?s)\s"#] {
+            #expect(GrepPattern.windowForm(of: unchanged) == nil, "\(unchanged)")
+        }
+    }
 }

@@ -38,8 +38,9 @@ package struct GrepPattern: Sendable {
             self.linewise = false
             return
         }
+        let linewise = Self.looksPastLine(pattern)
         do {
-            self.matcher = .regex(try PCRERegex(pattern, caseSensitive: caseSensitive))
+            self.matcher = .regex(try PCRERegex(pattern, caseSensitive: caseSensitive, window: linewise ? nil : Self.windowForm(of: pattern)))
         } catch {
             let bytes = Array(pattern.utf8)
             let offset = min(error.offset, bytes.count)
@@ -50,7 +51,7 @@ package struct GrepPattern: Sendable {
             )
         }
         self.required = Self.literalsAreSafe(pattern) ? Self.requiredLiterals(of: pattern).map(fold) : []
-        self.linewise = Self.looksPastLine(pattern)
+        self.linewise = linewise
     }
 
     /// Constructs under which the literal runs of the pattern text are not what it matches: inline options (`(?i)`,

@@ -32,7 +32,7 @@ extension GrepScan {
                 continue
             }
             let windowEnd = self.windowEnd(text, from: position, to: end)
-            guard let found = try matcher.firstMatch(in: text, subjectStart: position, from: position, to: windowEnd) else {
+            guard let found = try (matcher.window ?? matcher).firstMatch(in: text, subjectStart: position, from: position, to: windowEnd) else {
                 position = windowEnd + 1
                 if ContinuousClock.now >= self.deadline { return nil }
                 continue

@@ -21,9 +21,13 @@ package final class PCRERegex: @unchecked Sendable {
     fileprivate let code: OpaquePointer
     /// False when the JIT could not compile the pattern: PCRE2's interpreter runs it, under the same limits.
     package let jitCompiled: Bool
+    /// The form given many lines at once (`GrepPattern.windowForm`), when it differs.
+    package let window: PCRERegex?
 
-    /// Compiles `pattern`; throws PCRE2's own message and the byte offset it points at when the pattern is refused.
-    package init(_ pattern: String, caseSensitive: Bool) throws(PCRECompileError) {
+    /// Compiles `pattern` (and `window`, its form over many lines, if given and valid); throws PCRE2's own message and
+    /// the byte offset it points at when the pattern is refused.
+    package init(_ pattern: String, caseSensitive: Bool, window: String? = nil) throws(PCRECompileError) {
+        self.window = window.flatMap { try? PCRERegex($0, caseSensitive: caseSensitive) }
         // The corpus is valid UTF-8 (`GrepCorpus.File` checks each file) and every subject starts and ends on a
         // character boundary, so matching skips PCRE2's UTF check (`PCRE2_NO_UTF_CHECK`, which would read each
         // subject once more). Not `PCRE2_MATCH_INVALID_UTF`: with the JIT in PCRE2 10.42, `\W` and `\S` then fail to
@@ -67,12 +71,15 @@ package final class PCRERegex: @unchecked Sendable {
 /// stack. Not shared between threads.
 package final class PCREMatcher {
     private let regex: PCRERegex
+    /// The matcher of `regex.window`.
+    package let window: PCREMatcher?
     private let matchData: OpaquePointer
     private let context: OpaquePointer
     private let jitStack: OpaquePointer?
 
     fileprivate init(_ regex: PCRERegex) {
         self.regex = regex
+        self.window = regex.window.map(PCREMatcher.init)
         self.matchData = pcre2_match_data_create_from_pattern_8(regex.code, nil)
         self.context = pcre2_match_context_create_8(nil)
         pcre2_set_match_limit_8(self.context, PCRERegex.matchLimit)
