@@ -47,7 +47,7 @@ package struct GrepPattern: Sendable {
             let position = RequestText.length(String(decoding: bytes[..<offset], as: UTF8.self))
             throw .invalid(
                 field: "pattern",
-                "'pattern' is not a valid PCRE2 regular expression: \(error.message) at character \(position) (after \"\(String(decoding: bytes[..<offset], as: UTF8.self))\"). Escape a character meant literally with \\\\, or pass regex=false."
+                "'pattern' is not a valid PCRE2 regular expression: \(error.message) at character \(position) (after \"\(String(decoding: bytes[..<offset], as: UTF8.self))\"). Escape a character meant literally with a backslash, or pass regex=false."
             )
         }
         self.required = Self.literalsAreSafe(pattern) ? Self.requiredLiterals(of: pattern).map(fold) : []
@@ -71,7 +71,7 @@ package struct GrepPattern: Sendable {
             if byte == UInt8(ascii: "("), next == UInt8(ascii: "?") || next == UInt8(ascii: "*") {
                 let third = index + 2 < bytes.count ? bytes[index + 2] : 0
                 // Groups that only group or assert: `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`, `(?<name>`, `(?|`, `(?>`.
-                let plain: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "!"), UInt8(ascii: "<"), UInt8(ascii: "|"), UInt8(ascii: ">")]
+                let plain: Set<UInt8> = Set(":=!<|>".utf8)
                 if next == UInt8(ascii: "*") || !plain.contains(third) { return false }
             }
             index += 1

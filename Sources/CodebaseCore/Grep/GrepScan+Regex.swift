@@ -48,7 +48,12 @@ extension GrepScan {
 
     /// The first match within the line `text[lineStart..<lineEnd]` alone (its first `regexLineBytes`), passing the
     /// whole-word test when asked.
-    func matchInLine(_ matcher: PCREMatcher, _ text: UnsafeBufferPointer<UInt8>, from lineStart: Int, to lineEnd: Int) throws(PCRELimitError) -> Range<Int>? {
+    func matchInLine(
+        _ matcher: PCREMatcher,
+        _ text: UnsafeBufferPointer<UInt8>,
+        from lineStart: Int,
+        to lineEnd: Int
+    ) throws(PCRELimitError) -> Range<Int>? {
         var end = min(lineEnd, lineStart + Self.regexLineBytes)
         // A cut line ends before a whole character: PCRE2 is told the text is valid UTF-8.
         while end < lineEnd, end > lineStart, text[end] & 0xC0 == 0x80 { end -= 1 }

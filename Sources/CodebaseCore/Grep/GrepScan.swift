@@ -164,7 +164,12 @@ package struct GrepScan {
         return self.paths.isEmpty || self.paths.accepts(file.path)
     }
 
-    private func scan(_ file: GrepCorpus.File, _ text: UnsafeBufferPointer<UInt8>, matcher: PCREMatcher?, into outcome: inout Outcome) throws(PCRELimitError) {
+    private func scan(
+        _ file: GrepCorpus.File,
+        _ text: UnsafeBufferPointer<UInt8>,
+        matcher: PCREMatcher?,
+        into outcome: inout Outcome
+    ) throws(PCRELimitError) {
         let wholeFileSkipped = self.cursor?.coversWholeFile(repository: file.digest.repository, path: file.digest.path) ?? false
         for chunk in file.chunkOffsets.indices {
             if ContinuousClock.now >= self.deadline {
@@ -227,7 +232,8 @@ package struct GrepScan {
         guard case .literal(let needle) = self.pattern.matcher else { return nil }
         var position = from
         while position < end {
-            guard let found = LiteralSearch.find(needle, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive) else { return nil }
+            let found = LiteralSearch.find(needle, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive)
+            guard let found else { return nil }
             if !self.pattern.wholeWord || self.isWholeWord(found, in: text) { return found }
             position = found.lowerBound + 1
         }
@@ -275,7 +281,8 @@ package struct GrepScan {
         var best: Range<Int>?
         for (index, literal) in self.pattern.required.enumerated() {
             if nextHits[index] != Int.max, nextHits[index] < from {
-                nextHits[index] = LiteralSearch.find(literal, in: text, from: from, to: end, caseSensitive: self.pattern.caseSensitive)?.lowerBound ?? Int.max
+                let hit = LiteralSearch.find(literal, in: text, from: from, to: end, caseSensitive: self.pattern.caseSensitive)
+                nextHits[index] = hit?.lowerBound ?? Int.max
             }
             let at = nextHits[index]
             if at != Int.max, best.map({ at < $0.lowerBound }) ?? true { best = at..<(at + literal.count) }
