@@ -78,6 +78,10 @@ struct GrepPagingTests {
             #expect(try await files(#", "exclude": ["dist/**", "vendor", "*_test.js"]"#) == ["lib/express.js": 6, "lib/router/index.js": 5])
             #expect(try await files(#", "path": "**/*.js", "exclude": ["lib/**"], "directory": "test/""#) == ["test/map_test.js": 6])
             #expect(try await files(#", "exclude": ["[dtv]*/**"]"#) == ["lib/express.js": 6, "lib/router/index.js": 5])
+            // A trailing `/` is a directory at any depth, never a file of that name.
+            #expect(try await files(#", "exclude": ["dep/", "router/", "map.js/"]"#) == [
+                "lib/express.js": 6, "dist/express.min.js": 4, "test/map_test.js": 6,
+            ])
             // A directory that names a file finds nothing, and says why instead of answering a silent 0.
             let file = try await self.grep(client, #"{"pattern": "map(", "directory": "lib/express.js"}"#)
             #expect(file.matches.isEmpty && file.warnings.first?.hasPrefix("no_file_matched: ") == true, "\(file.warnings)")

@@ -8,8 +8,10 @@ package struct GrepPathFilter: Sendable {
     /// One validated glob.
     package struct Rule: Sendable {
         let glob: GlobPattern
-        /// Compared with the last component only, at any depth.
+        /// Compared with each component alone, at any depth.
         let anyDepth: Bool
+        /// Only a directory matches (a trailing `/`): never the file's own name.
+        var directoryOnly = false
         /// No glob characters: the path itself, or a directory of it.
         let plain: String?
 
@@ -22,7 +24,7 @@ package struct GrepPathFilter: Sendable {
                 if self.test(bytes, from: start, to: index) { return true }
                 if self.anyDepth { start = index + 1 }
             }
-            return self.test(bytes, from: start, to: bytes.count)
+            return !self.directoryOnly && self.test(bytes, from: start, to: bytes.count)
         }
 
         private func test(_ bytes: [UInt8], from start: Int, to end: Int) -> Bool {
@@ -80,12 +82,13 @@ package struct GrepPathFilter: Sendable {
         let bytes = Array(body.utf8)
         if let problem = Self.syntaxProblem(bytes) { throw refuse(problem) }
         let hasGlob = bytes.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
-        if !hasGlob, plainIsPath || text.contains("/") {
+        let anchored = text.hasPrefix("/") || segments.count > 1
+        if !hasGlob, plainIsPath || anchored {
             return Rule(glob: GlobPattern(body), anyDepth: false, plain: body)
         }
-        // A trailing `/` asks for a directory: what is under it.
-        let anchored = text.hasPrefix("/") || segments.count > 1
-        return Rule(glob: GlobPattern(directoryOnly ? body + "/**" : body), anyDepth: !anchored && !directoryOnly, plain: nil)
+        // A trailing `/` asks for a directory: at any depth (`build/`), or under the root (`src/gen/*/`).
+        if directoryOnly, !anchored { return Rule(glob: GlobPattern(body), anyDepth: true, directoryOnly: true, plain: nil) }
+        return Rule(glob: GlobPattern(directoryOnly ? body + "/**" : body), anyDepth: !anchored, plain: nil)
     }
 
     /// Why `bytes` is not a well-formed glob, or nil: every `[` closed, no `\` at the end.
