@@ -52,6 +52,12 @@ struct GrepPCRETests {
             try await self.check(client, #"caf\w+"#, expect: [])
             try await self.check(client, #"(*UCP)caf\w+"#, expect: ["src/version.py:5:1"])
             try await self.check(client, #"caf. = "#, expect: ["src/version.py:5:1"])
+            // whole_word keeps a regex match with no letter, digit or `_` around it, trying later ones on the line.
+            try await self.check(client, #"open_\w+"#, #", "whole_word": true"#, expect: ["lib/util.js:1:33", "src/session.py:3:5", "src/session.py:9:9"])
+            try await self.check(client, #"sess\w+"#, #", "whole_word": true"#, expect: [])
+            try await self.check(client, #"\d"#, #", "whole_word": true"#, expect: [
+                "lib/util.js:1:46", "src/session.py:9:30", "src/version.py:1:12", "src/version.py:5:9",
+            ])
             // Case-insensitive by the flag as by `(?i)`.
             try await self.check(client, "version =", #", "case_sensitive": false"#, expect: ["src/version.py:1:1"])
         }
