@@ -84,8 +84,8 @@ let libraryTargets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
-    // The index and what it answers: scanning, chunking, the SQLite FTS5 store, search, grep, symbols, the watcher.
-    // No HTTP server, HTTP types or MCP: the package graph keeps it so (ArchitectureTests checks this list).
+    // PCRE2 from the system (Debian: libpcre2-dev; docs/codebase.md says how elsewhere), for regex grep.
+    .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
     // How both services keep a SQLite file, knowing no domain: the WAL pool they open and whether it takes writes.
     .target(
         name: "StorageKit",
@@ -95,11 +95,14 @@ let libraryTargets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
+    // The index and what it answers: scanning, chunking, the SQLite FTS5 store, search, grep, symbols, the watcher.
+    // No HTTP server, HTTP types or MCP: the package graph keeps it so (ArchitectureTests checks this list).
     .target(
         name: "CodebaseCore",
         dependencies: [
             "ServiceClient",
             "StorageKit",
+            "CPCRE2",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,12 +3,15 @@
 with ripgrep over the same folder beside it, query by query, in one run.
 
 Usage:
-  python3 benchmarks/grep_bench.py --binary .build-release/release/codebase-mcp --repo /tmp/cbx/pystdlib [--names 60]
+  python3 benchmarks/grep_bench.py --binary .build-release/release/codebase-mcp --repo /tmp/cbx/pystdlib [--names 60] [--pcre2]
 
 Starts codebase-mcp on a fresh database in a temporary folder (no start-up index, no watching), indexes the folder
 with `POST /mcp/index {"wait": true}`, then for each query: one grep over HTTP (one keep-alive connection, limit 100)
 and one `rg` process over the folder (`-F` for literals, its output thrown away), alternating, so both see the same
-machine. The first grep, which builds the in-memory corpus, is timed apart. Prints one JSON object.
+machine. The first grep, which builds the in-memory corpus, is timed apart. With --pcre2 (a server whose regex is
+PCRE2), ten more regexes in the syntax assistants write (`\\d`, `\\w`, `\\b`, `(?i)`, lazy quantifiers, lookaround)
+are timed too, against `rg` (`rg -P`, its PCRE2 engine, for lookaround). Prints one JSON object, with the patterns
+whose `total_count` differs from rg's line count.
 """
 
 import http.client
@@ -28,6 +31,12 @@ REGEXES = [
     r"def +parse_[a-z_]+", r"class [A-Z][a-z]+Error", r"raise [A-Z][A-Za-z]*Error\(", r"^import (os|sys)$",
     r"^ *@property", r"self\.[a-z_]+ = None", r"except [A-Za-z]+ as e:", r"[0-9]+\.[0-9]+\.[0-9]+", r"TODO|FIXME|XXX",
     r"lambda [a-z]+: ",
+]
+# In PCRE2's syntax; (pattern, ripgrep needs -P).
+PCRE2_REGEXES = [
+    (r"\d+\.\d+\.\d+", False), (r"(?i)https?://[\w.]+", False), (r"\bdef \w+\(self\b", False), (r"\s+$", False),
+    (r"(?:TODO|FIXME)\b", False), (r"\w+Error\b", False), (r"'.*?'", False), (r"(?<=def )test_\w+", True),
+    (r"import \w+(?= as )", True), (r"^\s*return \w+\(\)$", False),
 ]
 
 
@@ -72,8 +81,8 @@ def names_from(repo, count, seed):
     return names[:count]
 
 
-def rg_time(repo, pattern, literal):
-    arguments = ["rg", "--no-config", "-n", "--no-heading"] + (["-F"] if literal else []) + ["-e", pattern, repo]
+def rg_time(repo, pattern, literal, pcre2=False):
+    arguments = ["rg", "--no-config", "-n", "--no-heading"] + (["-F"] if literal else []) + (["-P"] if pcre2 else []) + ["-e", pattern, repo]
     started = time.perf_counter()
     completed = subprocess.run(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     elapsed = (time.perf_counter() - started) * 1000
@@ -83,6 +92,7 @@ def rg_time(repo, pattern, literal):
 def main():
     parser = codebase_arguments()
     parser.add_argument("--names", type=int, default=60)
+    parser.add_argument("--pcre2", action="store_true", help="also time the PCRE2-syntax regexes")
     args = parser.parse_args()
     if not shutil.which("rg"):
         raise SystemExit("ripgrep (rg) is needed as the reference: apt-get install ripgrep")
@@ -96,20 +106,28 @@ def main():
         rss_after = rss_mb(process.pid)
 
         names = names_from(args.repo, args.names, args.seed)
-        queries = [(name, False) for name in names] + [(pattern, True) for pattern in REGEXES]
+        queries = [(name, False, False) for name in names] + [(pattern, True, False) for pattern in REGEXES]
+        if args.pcre2:
+            queries += [(pattern, True, rg_pcre2) for pattern, rg_pcre2 in PCRE2_REGEXES]
         ours = {"literal": [], "regex": []}
         reference = {"literal": [], "regex": []}
         ratios = []
+        per_regex = []
         agree = 0
-        for pattern, is_regex in queries:
+        differ = []
+        for pattern, is_regex, rg_pcre2 in queries:
             status, body, ms = call(connection, "POST", "/mcp/grep", {"pattern": pattern, "regex": is_regex, "limit": 100})
-            rg_ms, rg_lines = rg_time(args.repo, pattern, not is_regex)
+            rg_ms, rg_lines = rg_time(args.repo, pattern, not is_regex, rg_pcre2)
             kind = "regex" if is_regex else "literal"
             ours[kind].append(ms)
             reference[kind].append(rg_ms)
             ratios.append(ms / rg_ms if rg_ms else 0)
             if status == 200 and body["total_count"] == rg_lines:
                 agree += 1
+            else:
+                differ.append({"pattern": pattern, "ours": body.get("total_count", status), "rg": rg_lines, "ms": round(ms, 1)})
+            if is_regex:
+                per_regex.append({"pattern": pattern, "ms": round(ms, 1), "rg_ms": round(rg_ms, 1)})
         symbol_ms = []
         found = 0
         for name in names:
@@ -128,6 +146,8 @@ def main():
             "rg_regex_ms": summary(reference["regex"]),
             "ours_over_rg_median_ratio": round(statistics.median(ratios), 3),
             "total_count_equal_to_rg_lines": f"{agree}/{len(queries)}",
+            "differ_from_rg": differ,
+            "regex_ms": per_regex,
             "symbols_ms_round_trip": summary(symbol_ms),
             "symbols_found": f"{found}/{len(names)}",
             "load_average": os.getloadavg()[0],

@@ -1,6 +1,6 @@
-# codebase-mcp: build on the official Swift image, run on a slim Ubuntu with libsqlite3.
+# codebase-mcp: build on the official Swift image, run on a slim Ubuntu with libsqlite3 and libpcre2-8 (regex grep).
 FROM swift:6.3-noble AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev libpcre2-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources Sources
@@ -8,7 +8,7 @@ COPY Tests Tests
 RUN swift build -c release --product codebase-mcp --static-swift-stdlib
 
 FROM ubuntu:noble
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 curl ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-0 libpcre2-8-0 curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /data mcp
 COPY --from=build /src/.build/release/codebase-mcp /usr/local/bin/codebase-mcp

@@ -54,7 +54,17 @@ package struct CodebaseError: Error, Sendable, Hashable {
             .tooCostly,
             "pattern_too_costly",
             "The pattern did not finish within \(Int(deadline.inMilliseconds.rounded())) ms and was stopped. Make it more specific: a longer literal part, fewer nested repetitions, or a narrower file_type, directory or repository.",
-            details: ["field": .string("pattern"), "deadline_ms": .int(Int64(deadline.inMilliseconds.rounded()))]
+            details: ["field": .string("pattern"), "reason": .string("deadline"), "deadline_ms": .int(Int64(deadline.inMilliseconds.rounded()))]
+        )
+    }
+
+    /// A regex call ran into PCRE2's match or depth limit (catastrophic backtracking such as `(x+x+)+y`).
+    package static func patternTooCostly(limit message: String) -> CodebaseError {
+        CodebaseError(
+            .tooCostly,
+            "pattern_too_costly",
+            "The pattern needs too much backtracking on some line (PCRE2: \(message)) and was stopped. Make it more specific: avoid nested quantifiers such as (a+)+ and prefer a literal part or [^x]* over .*.",
+            details: ["field": .string("pattern"), "reason": .string("match_limit")]
         )
     }
 

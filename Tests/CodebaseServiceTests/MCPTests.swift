@@ -42,7 +42,9 @@ struct MCPTests {
             // workflow-mcp is not running in these tests: the warning leads the text.
             #expect(found.text.hasPrefix("warning: workflow_unavailable: "))
             let first = try #require(rest.results.first)
-            #expect(found.text.contains("sample-repo/\(first.filePath):\(first.startLine)-\(first.endLine) \(first.chunkID)"))
+            // One repository: named once in the heading, the paths bare, each chunk id in brackets.
+            #expect(found.text.contains("matching chunks in repository sample-repo:"), "\(found.text)")
+            #expect(found.text.contains("\n\(first.filePath):\(first.startLine)-\(first.endLine) [\(first.chunkID)]"), "\(found.text)")
 
             let chunk = try await client.callTool("get_chunk", ["chunk_id": .string(first.chunkID)])
             #expect(chunk.structured["content"] == .string(first.content))

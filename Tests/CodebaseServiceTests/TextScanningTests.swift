@@ -46,7 +46,7 @@ struct TextScanningTests {
             let from = text.isEmpty ? 0 : generator.next(text.count)
             let end = from + generator.next(text.count - from + 1)
             let expected = Self.reference(needle, text, from: from, to: end, caseSensitive: caseSensitive)
-            let found = text.withUnsafeBufferPointer { GrepScan.find(needle, in: $0, from: from, to: end, caseSensitive: caseSensitive) }
+            let found = text.withUnsafeBufferPointer { LiteralSearch.find(needle, in: $0, from: from, to: end, caseSensitive: caseSensitive) }
             #expect(found == expected, "round \(round): \(String(decoding: needle, as: UTF8.self)) in \(String(decoding: text, as: UTF8.self))")
         }
     }
@@ -67,7 +67,7 @@ struct TextScanningTests {
             #expect(filter.mayContain(TrigramProbe(present)!), "round \(round)")
             #expect(filter.mayContain(TrigramProbe(flipped)!), "round \(round)")
             let other = (0..<8).map { _ in alphabet[generator.next(alphabet.count)] }
-            let reference = text.withUnsafeBufferPointer { GrepScan.find(other.map(asciiLowercased), in: $0, from: 0, to: $0.count, caseSensitive: false) }
+            let reference = text.withUnsafeBufferPointer { LiteralSearch.find(other.map(asciiLowercased), in: $0, from: 0, to: $0.count, caseSensitive: false) }
             if reference == nil {
                 absent += 1
                 if !filter.mayContain(TrigramProbe(other)!) { ruledOut += 1 }

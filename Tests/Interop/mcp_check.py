@@ -181,6 +181,23 @@ async def check_service(args, check):
                     if "name" in arguments and "prefix" in arguments:
                         del arguments["prefix"]
                     await good(name, arguments)
+            if "grep_code" in tools and "cursor" in tools["grep_code"]["inputSchema"].get("properties", {}):
+                # PCRE2 (\s, \w, (?i), a lookahead), aimed with path and exclude, paged with the cursor.
+                first = await good("grep_code", {"pattern": r"(?i)^\s*DEF \w+(?=\()", "regex": True,
+                                                 "path": "**/*.py", "exclude": ["docs/**", "*.md"], "limit": 1})
+                matches = first.get("matches") or []
+                check("grep_code PCRE2 with path found a match in a .py file",
+                      len(matches) == 1 and matches[0].get("file_path", "").endswith(".py"), first)
+                if check("grep_code answered a next_cursor", isinstance(first.get("next_cursor"), str), first):
+                    second = await good("grep_code", {"pattern": r"(?i)^\s*DEF \w+(?=\()", "regex": True,
+                                                      "path": "**/*.py", "exclude": ["docs/**", "*.md"], "limit": 1,
+                                                      "cursor": first["next_cursor"]})
+                    later = second.get("matches") or []
+                    check("grep_code's second page starts after the first",
+                          len(later) == 1 and (later[0].get("file_path"), later[0].get("line"))
+                          != (matches[0].get("file_path"), matches[0].get("line")), second)
+                await bad("grep_code", {"pattern": "open(session", "regex": True}, "invalid_request")
+                await bad("grep_code", {"pattern": "x", "exclude": ["src/[ab"]}, "invalid_request")
             await bad("get_chunk", {"chunk_id": "c_does_not_exist"}, "chunk_not_found")
             await bad("search_code", {"query": "authenticate user", "limit": 0}, "invalid_request")
         else:

@@ -18,11 +18,25 @@ package actor GrepCorpus {
 
         package init(digest: StoredFileDigest, text: [UInt8], chunkOffsets: [Int], chunkLines: [Int], chunkIDs: [ChunkID]) {
             self.digest = digest
-            self.text = text
-            self.chunkOffsets = chunkOffsets
+            // The indexer stores valid UTF-8 (it replaces invalid bytes), and regex matching relies on it; a text
+            // that is not (a database written otherwise) is repaired chunk by chunk, so its offsets stay right.
+            if String(validating: text, as: UTF8.self) == nil {
+                var repaired: [UInt8] = []
+                var offsets: [Int] = []
+                for (index, start) in chunkOffsets.enumerated() {
+                    let end = index + 1 < chunkOffsets.count ? chunkOffsets[index + 1] : text.count
+                    offsets.append(repaired.count)
+                    repaired += Array(String(decoding: text[start..<end], as: UTF8.self).utf8)
+                }
+                self.text = repaired
+                self.chunkOffsets = offsets
+            } else {
+                self.text = text
+                self.chunkOffsets = chunkOffsets
+            }
             self.chunkLines = chunkLines
             self.chunkIDs = chunkIDs
-            self.trigrams = TrigramFilter(text)
+            self.trigrams = TrigramFilter(self.text)
         }
     }
 

@@ -1,17 +1,15 @@
 import ServiceClient
 
-/// A validated `POST /mcp/grep` pattern, ready to run: a literal byte string or a compiled regular expression, and a
-/// literal every match must contain (when one can be told), which rules files out with a plain substring search.
+/// A validated `POST /mcp/grep` pattern, ready to run: a literal byte string or a PCRE2 pattern, and literals one of
+/// which every match must contain (when they can be told), which rule files and lines out with a plain substring search.
 package struct GrepPattern: Sendable {
     package enum Matcher: Sendable {
         /// Bytes to find; ASCII-lowercased when the search ignores case.
         case literal([UInt8])
-        case regex(PosixRegex)
+        case regex(PCRERegex)
     }
 
-    package static let lengths = 1...1000
-    /// The largest product of nested `{m,n}` bounds a regex may have: the matcher's work per byte grows with it.
-    package static let maxRepetition = 256
+    package static let lengths = ContractLimits.grepPatternLength
 
     package let matcher: Matcher
     package let caseSensitive: Bool
@@ -19,13 +17,14 @@ package struct GrepPattern: Sendable {
     /// Literals one of which every match contains (ASCII-lowercased when the search ignores case): one for most
     /// patterns, one per branch for an alternation (`TODO|FIXME`); empty when none is known.
     package let required: [[UInt8]]
-    /// For a regex with no such literal: byte classes every match holds in a row (`[0-9]\.[0-9]`), or nil.
-    package let classes: ClassSequence?
+    /// The regex may look past its own line (lookaround, `\A`, `\z`, a `(*VERB)`): it is then matched one line at a
+    /// time; otherwise over many lines per call, each match checked again on its own line.
+    package let linewise: Bool
 
     package init(pattern: String, regex: Bool, caseSensitive: Bool, wholeWord: Bool) throws(CodebaseError) {
         let length = RequestText.length(pattern)
         guard Self.lengths.contains(length) else {
-            throw .invalid(field: "pattern", "'pattern' must be 1 to 1000 \(RequestText.unit) long; it has \(length).")
+            throw .invalid(field: "pattern", "'pattern' must be \(Self.lengths.lowerBound) to \(Self.lengths.upperBound) \(RequestText.unit) long; it has \(length).")
         }
         guard !pattern.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else {
             throw .invalid(field: "pattern", "'pattern' must be one line: matches are found line by line (no newline, carriage return or NUL).")
@@ -36,108 +35,73 @@ package struct GrepPattern: Sendable {
         guard regex else {
             self.matcher = .literal(fold(Array(pattern.utf8)))
             self.required = []
-            self.classes = nil
+            self.linewise = false
             return
         }
-        if let reference = Self.backreference(in: pattern) {
-            throw .invalid(field: "pattern", "'pattern' uses the backreference '\(reference)', which is not supported (it needs a backtracking engine).")
-        }
-        let repetition = Self.repetitionProduct(of: pattern)
-        guard repetition <= Self.maxRepetition else {
+        let linewise = Self.looksPastLine(pattern)
+        do {
+            self.matcher = .regex(try PCRERegex(pattern, caseSensitive: caseSensitive, window: linewise ? nil : Self.windowForm(of: pattern)))
+        } catch {
+            let bytes = Array(pattern.utf8)
+            let offset = min(error.offset, bytes.count)
+            let position = RequestText.length(String(decoding: bytes[..<offset], as: UTF8.self))
             throw .invalid(
                 field: "pattern",
-                "'pattern' nests counted repetitions ({m,n}) whose bounds multiply to \(repetition); at most \(Self.maxRepetition) are allowed, since each one multiplies the cost of matching every line."
+                "'pattern' is not a valid PCRE2 regular expression: \(error.message) at character \(position) (after \"\(String(decoding: bytes[..<offset], as: UTF8.self))\"). Escape a character meant literally with a backslash, or pass regex=false."
             )
         }
-        do {
-            self.matcher = .regex(try PosixRegex(pattern, caseSensitive: caseSensitive))
-        } catch {
-            throw .invalid(field: "pattern", "'pattern' is not a valid POSIX extended regular expression: \(error.message).")
-        }
-        self.required = Self.requiredLiterals(of: pattern).map(fold)
-        self.classes = self.required.isEmpty ? ClassSequence(pattern: pattern, caseSensitive: caseSensitive) : nil
+        self.required = Self.literalsAreSafe(pattern) ? Self.requiredLiterals(of: pattern).map(fold) : []
+        self.linewise = linewise
     }
 
-    private init(matcher: Matcher, caseSensitive: Bool, wholeWord: Bool, required: [[UInt8]], classes: ClassSequence?) {
-        self.matcher = matcher
-        self.caseSensitive = caseSensitive
-        self.wholeWord = wholeWord
-        self.required = required
-        self.classes = classes
-    }
-
-    /// The same pattern with a regex of its own, for another thread of a scan: glibc's matcher locks its program, so
-    /// threads sharing one would take turns.
-    package func forAnotherThread() -> GrepPattern {
-        guard case .regex(let regex) = self.matcher else { return self }
-        return GrepPattern(
-            matcher: .regex(regex.recompiled()),
-            caseSensitive: self.caseSensitive,
-            wholeWord: self.wholeWord,
-            required: self.required,
-            classes: self.classes
-        )
-    }
-
-    /// The largest product of nested interval bounds (`{m}`, `{m,}`, `{m,n}`: the larger bound) in `pattern`, 1 when
-    /// it has none. `(.{0,60}){20}` is 1200.
-    package static func repetitionProduct(of pattern: String) -> Int {
+    /// Constructs under which the literal runs of the pattern text are not what it matches: inline options (`(?i)`,
+    /// `(?x)`), escapes that take arguments (`\x41`, `\p{L}`, `\Q...\E`, `\g1`), backreferences and octal escapes.
+    /// Such a pattern is matched without a literal prefilter.
+    package static func literalsAreSafe(_ pattern: String) -> Bool {
         let bytes = Array(pattern.utf8)
-        // The largest product inside each open group, innermost last.
-        var frames: [Int] = [1]
         var index = 0
-        func interval(at start: Int) -> (bound: Int, end: Int)? {
-            guard start < bytes.count, bytes[start] == UInt8(ascii: "{"), let close = bytes[start...].firstIndex(of: UInt8(ascii: "}")) else { return nil }
-            let numbers = String(decoding: bytes[(start + 1)..<close], as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
-            let bound = numbers.compactMap { Int($0.trimmingPrefix(" ")) }.max() ?? 1
-            return (max(bound, 1), close + 1)
-        }
-        func record(_ cost: Int) { frames[frames.count - 1] = max(frames[frames.count - 1], min(cost, Int(Int32.max))) }
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\\"):
+        while index + 1 < bytes.count {
+            let byte = bytes[index]
+            let next = bytes[index + 1]
+            if byte == UInt8(ascii: "\\") {
+                if Self.escapesWithArgument.contains(next) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) { return false }
                 index += 2
-                if let (bound, end) = interval(at: index) {
-                    record(bound)
-                    index = end
-                }
-            case UInt8(ascii: "["):
-                index = Self.endOfBracket(bytes, from: index)
-                if let (bound, end) = interval(at: index) {
-                    record(bound)
-                    index = end
-                }
-            case UInt8(ascii: "("):
-                frames.append(1)
-                index += 1
-            case UInt8(ascii: ")"):
-                let inner = frames.count > 1 ? frames.removeLast() : 1
-                index += 1
-                if let (bound, end) = interval(at: index) {
-                    record(inner * bound)
-                    index = end
-                } else {
-                    record(inner)
-                }
-            default:
-                index += 1
-                if let (bound, end) = interval(at: index) {
-                    record(bound)
-                    index = end
-                }
+                continue
             }
+            if byte == UInt8(ascii: "("), next == UInt8(ascii: "?") || next == UInt8(ascii: "*") {
+                let third = index + 2 < bytes.count ? bytes[index + 2] : 0
+                // Groups that only group or assert: `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`, `(?<name>`, `(?|`, `(?>`.
+                let plain: Set<UInt8> = Set(":=!<|>".utf8)
+                if next == UInt8(ascii: "*") || !plain.contains(third) { return false }
+            }
+            index += 1
         }
-        return frames.max() ?? 1
+        return true
+    }
+
+    private static let escapesWithArgument: Set<UInt8> = Set("xocpPNgkQEuUlL".utf8)
+
+    /// True when a match may depend on text outside its own line: lookaround, subject anchors, `\K` or a verb.
+    package static func looksPastLine(_ pattern: String) -> Bool {
+        // `(*UCP)` and `(*UTF)` at the start only choose what the classes mean.
+        var body = Substring(pattern)
+        while let verb = ["(*UCP)", "(*UTF)"].first(where: { body.hasPrefix($0) }) { body = body.dropFirst(verb.count) }
+        return ["(?=", "(?!", "(?<=", "(?<!", "(*", "\\A", "\\z", "\\Z", "\\G", "\\K"].contains { body.contains($0) }
     }
 
     /// The index just past the bracket expression that opens at `start`: a `]` right after `[` or `[^` is a member,
-    /// and `[:alpha:]`, `[.x.]` and `[=x=]` inside it hold a `]` of their own.
+    /// a `\` escapes the byte after it, and `[:alpha:]`, `[.x.]` and `[=x=]` inside it hold a `]` of their own.
     package static func endOfBracket(_ bytes: [UInt8], from start: Int) -> Int {
         var index = start + 1
         if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
         while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
             let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+            // PCRE2 escapes inside a class too: `[\]x]` holds `]` and `x`.
+            if bytes[index] == UInt8(ascii: "\\") {
+                index += 2
+                continue
+            }
             if bytes[index] == UInt8(ascii: "["), next == UInt8(ascii: ":") || next == UInt8(ascii: ".") || next == UInt8(ascii: "=") {
                 index += 2
                 while index + 1 < bytes.count, !(bytes[index] == next && bytes[index + 1] == UInt8(ascii: "]")) { index += 1 }
@@ -147,26 +111,6 @@ package struct GrepPattern: Sendable {
             index += 1
         }
         return min(index + 1, bytes.count)
-    }
-
-    /// `\1` to `\9` outside a bracket expression.
-    private static func backreference(in pattern: String) -> String? {
-        let bytes = Array(pattern.utf8)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "[") {
-                index = Self.endOfBracket(bytes, from: index)
-                continue
-            } else if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
-                if (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(bytes[index + 1]) {
-                    return "\\" + String(UnicodeScalar(bytes[index + 1]))
-                }
-                index += 1
-            }
-            index += 1
-        }
-        return nil
     }
 
     /// Literals one of which every match of `pattern` contains: its `requiredLiteral`, or for an alternation at the top

@@ -7,32 +7,60 @@ import Foundation
 import ServiceClient
 
 /// Runs a grep over the corpus: files in repository and path order, lines in order, one result per matching line
-/// (its first match gives the column). Counting goes on past `limit` up to `countCap` lines. The deadline is checked
-/// between chunks, and between lines in a chunk longer than `regexLineBytes`; a regex sees at most the first
-/// `regexLineBytes` of any line, so no single call of the matcher (which cannot be interrupted, and costs up to the
-/// square of what it sees for `a.*b`) runs long: no pattern holds a worker much past the deadline.
+/// (its first match gives the column). Counting goes on past `limit` up to `countCap` lines after the cursor. The
+/// deadline is checked between chunks and between the stretches a regex is given; a regex sees at most
+/// `regexWindowBytes` per call and the first `regexLineBytes` of any line, and PCRE2's match limit bounds what one call
+/// may do, so no pattern holds a worker much past the deadline (a JIT match cannot be interrupted mid-call).
 package struct GrepScan {
-    /// Matching lines counted at most; beyond, `truncated` is set and `total_count` is a lower bound.
+    /// Matching lines counted at most after the cursor; beyond, `truncated` is set and `total_count` is a lower bound.
     package static let countCap = 100_000
     /// Bytes of a line returned at most.
     package static let lineBytes = 500
     /// Bytes of a line a regex is matched against at most (a minified file's one line of a megabyte is matched on
     /// its first 4 KiB); literals see whole lines. The answer says how many lines were cut (docs/codebase.md).
     package static let regexLineBytes = 4096
+    /// Bytes of whole lines one regex call is given at most: few enough calls that their fixed cost does not show, few
+    /// enough start positions that a call stays short even when each start costs the whole match limit.
+    package static let regexWindowBytes = 4096
 
     package let pattern: GrepPattern
     package let filter: SearchFilter
+    package let paths: GrepPathFilter
+    package let cursor: GrepCursor?
     package let limit: Int
     package let deadline: ContinuousClock.Instant
 
+    package init(
+        pattern: GrepPattern,
+        filter: SearchFilter,
+        paths: GrepPathFilter = GrepPathFilter(),
+        cursor: GrepCursor? = nil,
+        limit: Int,
+        deadline: ContinuousClock.Instant
+    ) {
+        self.pattern = pattern
+        self.filter = filter
+        self.paths = paths
+        self.cursor = cursor
+        self.limit = limit
+        self.deadline = deadline
+    }
+
     package struct Outcome {
         package var matches: [GrepMatch] = []
+        /// Matching lines, those before the cursor included.
         package var totalCount = 0
+        /// Matching lines at or before the cursor (counted, not returned).
+        package var skipped = 0
         package var truncated = false
         /// The deadline passed before the scan ended.
         package var timedOut = false
+        /// A regex call ran into PCRE2's match or depth limit: PCRE2's message.
+        package var limitHit: String?
         /// Lines longer than `regexLineBytes` that a regex saw only the start of.
         package var cutLines = 0
+        /// Files the filters let through.
+        package var filesSearched = 0
     }
 
     /// Scans `files` on `workers` threads, each over a contiguous run of files of about the same size, and joins their
@@ -43,8 +71,7 @@ package struct GrepScan {
         let parts = Self.split(files, into: max(1, workers))
         let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
             for (index, part) in parts.enumerated() {
-                let scan = parts.count == 1 ? self : GrepScan(pattern: self.pattern.forAnotherThread(), filter: self.filter, limit: self.limit, deadline: self.deadline)
-                group.addTask { (index, await onOwnThread { scan.run(part) }) }
+                group.addTask { (index, await onOwnThread { self.run(part) }) }
             }
             var outcomes: [Outcome] = Array(repeating: Outcome(), count: parts.count)
             for await (index, outcome) in group { outcomes[index] = outcome }
@@ -54,16 +81,19 @@ package struct GrepScan {
         for outcome in outcomes {
             joined.matches += outcome.matches.prefix(self.limit - joined.matches.count)
             joined.totalCount += outcome.totalCount
+            joined.skipped += outcome.skipped
             joined.truncated = joined.truncated || outcome.truncated
             joined.cutLines += outcome.cutLines
-            if outcome.timedOut {
-                joined.timedOut = true
+            joined.filesSearched += outcome.filesSearched
+            joined.limitHit = joined.limitHit ?? outcome.limitHit
+            if outcome.timedOut || outcome.limitHit != nil {
+                joined.timedOut = outcome.timedOut
                 break
             }
         }
         // Each part counts up to the cap on its own: the sum is cut back to it, as one part would have stopped there.
-        if joined.totalCount >= Self.countCap {
-            joined.totalCount = Self.countCap
+        if joined.totalCount - joined.skipped >= Self.countCap {
+            joined.totalCount = joined.skipped + Self.countCap
             joined.truncated = true
         }
         return joined
@@ -97,18 +127,29 @@ package struct GrepScan {
             }
         // For an alternation, a probe per branch: a file that may hold any of them is read.
         let branchProbes = self.pattern.required.count > 1 ? self.pattern.required.map(TrigramProbe.init) : []
+        // Each worker its own match data, limits and JIT stack.
+        let matcher: PCREMatcher? =
+            switch self.pattern.matcher {
+            case .literal: nil
+            case .regex(let regex): regex.makeMatcher()
+            }
         for file in files where self.accepts(file.digest) {
+            outcome.filesSearched += 1
             if let probe, !file.trigrams.mayContain(probe) { continue }
             if !branchProbes.isEmpty, !branchProbes.contains(where: { $0.map(file.trigrams.mayContain) ?? true }) { continue }
             if !self.pattern.required.isEmpty,
-                !self.pattern.required.contains(where: { Self.contains(file.text, $0, caseSensitive: self.pattern.caseSensitive) })
+                !self.pattern.required.contains(where: { LiteralSearch.contains(file.text, $0, caseSensitive: self.pattern.caseSensitive) })
             {
                 continue
             }
             file.text.withUnsafeBufferPointer { buffer in
-                self.scan(file, buffer, into: &outcome)
+                do throws(PCRELimitError) {
+                    try self.scan(file, buffer, matcher: matcher, into: &outcome)
+                } catch {
+                    outcome.limitHit = error.message
+                }
             }
-            if outcome.timedOut || outcome.totalCount >= Self.countCap {
+            if outcome.timedOut || outcome.limitHit != nil || outcome.totalCount - outcome.skipped >= Self.countCap {
                 outcome.truncated = true
                 break
             }
@@ -120,10 +161,16 @@ package struct GrepScan {
         if let repository = self.filter.repository, file.repository != repository { return false }
         if let directory = self.filter.directory, !file.path.hasPrefix(directory) { return false }
         if let fileType = self.filter.fileType, file.fileExtension != fileType, file.language != fileType { return false }
-        return true
+        return self.paths.isEmpty || self.paths.accepts(file.path)
     }
 
-    private func scan(_ file: GrepCorpus.File, _ text: UnsafeBufferPointer<UInt8>, into outcome: inout Outcome) {
+    private func scan(
+        _ file: GrepCorpus.File,
+        _ text: UnsafeBufferPointer<UInt8>,
+        matcher: PCREMatcher?,
+        into outcome: inout Outcome
+    ) throws(PCRELimitError) {
+        let wholeFileSkipped = self.cursor?.coversWholeFile(repository: file.digest.repository, path: file.digest.path) ?? false
         for chunk in file.chunkOffsets.indices {
             if ContinuousClock.now >= self.deadline {
                 outcome.timedOut = true
@@ -131,8 +178,12 @@ package struct GrepScan {
             }
             let start = file.chunkOffsets[chunk]
             let end = chunk + 1 < file.chunkOffsets.count ? file.chunkOffsets[chunk + 1] : text.count
-            if case .regex = self.pattern.matcher, end - start > Self.regexLineBytes {
-                outcome.cutLines += self.longLines(text, from: start, to: end)
+            // A chunk with a line longer than a regex may see is matched line by line, each cut.
+            var cut = false
+            if matcher != nil, end - start > Self.regexLineBytes {
+                let long = self.longLines(text, from: start, to: end)
+                outcome.cutLines += long
+                cut = long > 0
             }
             defer { if ContinuousClock.now >= self.deadline { outcome.timedOut = true } }
             var line = file.chunkLines[chunk]
@@ -143,23 +194,11 @@ package struct GrepScan {
                 let found: Range<Int>
                 let lineStart: Int
                 let lineEnd: Int
-                if case .regex = self.pattern.matcher, !self.pattern.required.isEmpty || self.pattern.classes != nil {
-                    // Only lines holding a literal every match contains (one of them, for an alternation), or else the
-                    // byte classes every match holds in a row, are given to the regex matcher.
-                    let candidate =
-                        self.pattern.required.isEmpty
-                        ? self.pattern.classes?.find(in: text, from: position, to: end).map { $0..<($0 + 1) }
-                        : self.findRequired(in: text, from: position, to: end, nextHits: &nextHits)
-                    guard let hit = candidate else { break }
-                    lineStart = self.lineStart(text, before: hit.lowerBound, floor: start)
-                    lineEnd = self.lineEnd(text, from: hit.lowerBound, to: end)
-                    guard let match = self.find(text, from: lineStart, to: lineEnd, lineStart: lineStart) else {
-                        position = lineEnd + 1
-                        continue
-                    }
-                    found = match
+                if let matcher {
+                    guard let hit = try self.nextRegexLine(matcher, text, from: position, to: end, cut: cut, nextHits: &nextHits) else { break }
+                    (lineStart, lineEnd, found) = (hit.line.lowerBound, hit.line.upperBound, hit.match)
                 } else {
-                    guard let match = self.find(text, from: position, to: end, lineStart: position) else { break }
+                    guard let match = self.findLiteral(text, from: position, to: end) else { break }
                     found = match
                     lineStart = self.lineStart(text, before: found.lowerBound, floor: start)
                     lineEnd = self.lineEnd(text, from: found.lowerBound, to: end)
@@ -167,7 +206,9 @@ package struct GrepScan {
                 line += Self.newlines(text, from: counted, to: lineStart)
                 counted = lineStart
                 outcome.totalCount += 1
-                if outcome.matches.count < self.limit {
+                if wholeFileSkipped || !(self.cursor?.isBefore(repository: file.digest.repository, path: file.digest.path, line: line) ?? true) {
+                    outcome.skipped += 1
+                } else if outcome.matches.count < self.limit {
                     let bytes = UnsafeBufferPointer(rebasing: text[lineStart..<min(lineEnd, lineStart + Self.lineBytes)])
                     outcome.matches.append(
                         GrepMatch(
@@ -180,65 +221,29 @@ package struct GrepScan {
                         )
                     )
                 }
-                if outcome.totalCount >= Self.countCap { return }
+                if outcome.totalCount - outcome.skipped >= Self.countCap { return }
                 position = lineEnd + 1
             }
         }
     }
 
-    /// The earliest hit at or after `from` of a literal of `pattern.required`. `nextHits` holds each literal's next hit
-    /// in the chunk (-1: not looked for yet; `Int.max`: none before `end`), so that no literal's text is searched twice.
-    private func findRequired(in text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, nextHits: inout [Int]) -> Range<Int>? {
-        var best: Range<Int>?
-        for (index, literal) in self.pattern.required.enumerated() {
-            if nextHits[index] != Int.max, nextHits[index] < from {
-                nextHits[index] = Self.find(literal, in: text, from: from, to: end, caseSensitive: self.pattern.caseSensitive)?.lowerBound ?? Int.max
-            }
-            let at = nextHits[index]
-            if at != Int.max, best.map({ at < $0.lowerBound }) ?? true { best = at..<(at + literal.count) }
-        }
-        return best
-    }
-
-    /// The first match in `text[from..<to]` that passes the whole-word test.
-    private func find(_ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, lineStart: Int) -> Range<Int>? {
+    /// The first match of the literal in `text[from..<to]` that passes the whole-word test.
+    private func findLiteral(_ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Range<Int>? {
+        guard case .literal(let needle) = self.pattern.matcher else { return nil }
         var position = from
         while position < end {
-            let found: Range<Int>?
-            switch self.pattern.matcher {
-            case .literal(let needle):
-                found = Self.find(needle, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive)
-            case .regex(let regex):
-                found = self.regexMatch(regex, text, from: position, to: end, atLineStart: position == lineStart || text[position - 1] == 0x0A)
-            }
+            let found = LiteralSearch.find(needle, in: text, from: position, to: end, caseSensitive: self.pattern.caseSensitive)
             guard let found else { return nil }
-            guard self.pattern.wholeWord else { return found }
-            let before = found.lowerBound > 0 ? text[found.lowerBound - 1] : 0x20
-            let after = found.upperBound < text.count ? text[found.upperBound] : 0x20
-            if !found.isEmpty, !isIdentifierByte(before), !isIdentifierByte(after) { return found }
+            if !self.pattern.wholeWord || self.isWholeWord(found, in: text) { return found }
             position = found.lowerBound + 1
         }
         return nil
     }
 
-    /// The first regex match in `text[from..<to]`. Text that may hold a line longer than `regexLineBytes` is matched line by
-    /// line, each line on its first `regexLineBytes` only, with the deadline checked between lines (nil once it passed:
-    /// the scan then reports the time out).
-    private func regexMatch(_ regex: PosixRegex, _ text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, atLineStart: Bool) -> Range<Int>? {
-        guard end - from > Self.regexLineBytes else {
-            return Self.firstMatchInOneLine(regex, text, from: from, to: end, atLineStart: atLineStart)
-        }
-        var lineStart = from
-        var startsLine = atLineStart
-        while lineStart < end {
-            if ContinuousClock.now >= self.deadline { return nil }
-            let lineEnd = self.lineEnd(text, from: lineStart, to: end)
-            let window = min(lineEnd, lineStart + Self.regexLineBytes)
-            if let found = Self.firstMatchInOneLine(regex, text, from: lineStart, to: window, atLineStart: startsLine) { return found }
-            lineStart = lineEnd + 1
-            startsLine = true
-        }
-        return nil
+    func isWholeWord(_ found: Range<Int>, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let before = found.lowerBound > 0 ? text[found.lowerBound - 1] : 0x20
+        let after = found.upperBound < text.count ? text[found.upperBound] : 0x20
+        return !found.isEmpty && !isIdentifierByte(before) && !isIdentifierByte(after)
     }
 
     /// Lines of `text[from..<to]` longer than `regexLineBytes`.
@@ -253,40 +258,13 @@ package struct GrepScan {
         return count
     }
 
-    /// The first match that lies within one line. The matcher runs over the whole chunk (one call, not one per line),
-    /// and a bracket expression such as `[[:space:]]` can match a newline; such a match is tried again within the
-    /// line it starts on, and the search goes on from the next line when it does not hold there.
-    private static func firstMatchInOneLine(
-        _ regex: PosixRegex,
-        _ text: UnsafeBufferPointer<UInt8>,
-        from: Int,
-        to end: Int,
-        atLineStart: Bool
-    ) -> Range<Int>? {
-        var position = from
-        var lineStart = atLineStart
-        while position < end, let found = regex.firstMatch(in: text, from: position, to: end, atLineStart: lineStart) {
-            guard let base = text.baseAddress, found.count > 0, memchr(base + found.lowerBound, 0x0A, found.count) != nil else { return found }
-            var start = found.lowerBound
-            while start > position, text[start - 1] != 0x0A { start -= 1 }
-            let startsLine = start > position || lineStart
-            let lineEnd = memchr(base + found.lowerBound, 0x0A, end - found.lowerBound).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? end
-            if let inLine = regex.firstMatch(in: text, from: found.lowerBound, to: lineEnd, atLineStart: found.lowerBound == start && startsLine) {
-                return inLine
-            }
-            position = lineEnd + 1
-            lineStart = true
-        }
-        return nil
-    }
-
-    private func lineStart(_ text: UnsafeBufferPointer<UInt8>, before offset: Int, floor: Int) -> Int {
+    func lineStart(_ text: UnsafeBufferPointer<UInt8>, before offset: Int, floor: Int) -> Int {
         var index = offset
         while index > floor, text[index - 1] != 0x0A { index -= 1 }
         return index
     }
 
-    private func lineEnd(_ text: UnsafeBufferPointer<UInt8>, from offset: Int, to end: Int) -> Int {
+    func lineEnd(_ text: UnsafeBufferPointer<UInt8>, from offset: Int, to end: Int) -> Int {
         guard offset < end, let base = text.baseAddress, let newline = memchr(base + offset, 0x0A, end - offset) else { return end }
         return base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
     }
@@ -297,46 +275,19 @@ package struct GrepScan {
         return count
     }
 
-    /// `needle` (lowercased when case does not matter) in `text[from..<to]`. `memchr` finds the needle's rarest byte
-    /// (in both cases when case does not matter) at memory speed; the bytes around it are then compared.
-    package static func find(_ needle: [UInt8], in text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, caseSensitive: Bool) -> Range<Int>? {
-        guard let base = text.baseAddress, !needle.isEmpty, needle.count <= end - from else { return nil }
-        let rare = ByteFrequency.rarestIndex(of: needle)
-        let byte = needle[rare]
-        let otherCase = caseSensitive ? byte : asciiUppercased(byte)
-        // A match starting at `start` has its rare byte at `start + rare`; the last possible start is `last`.
-        let last = end - needle.count
-        var start = from
-        while start <= last {
-            guard let at = Self.next(byte, otherCase, base, from: start + rare, through: last + rare) else { return nil }
-            start = at - rare
-            if Self.matches(needle, at: base + start, caseSensitive: caseSensitive) { return start..<(start + needle.count) }
-            start += 1
+    /// The earliest hit at or after `from` of a literal of `pattern.required`. `nextHits` holds each literal's next hit
+    /// in the chunk (-1: not looked for yet; `Int.max`: none before `end`), so that no literal's text is searched twice.
+    func findRequired(in text: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, nextHits: inout [Int]) -> Range<Int>? {
+        var best: Range<Int>?
+        for (index, literal) in self.pattern.required.enumerated() {
+            if nextHits[index] != Int.max, nextHits[index] < from {
+                let hit = LiteralSearch.find(literal, in: text, from: from, to: end, caseSensitive: self.pattern.caseSensitive)
+                nextHits[index] = hit?.lowerBound ?? Int.max
+            }
+            let at = nextHits[index]
+            if at != Int.max, best.map({ at < $0.lowerBound }) ?? true { best = at..<(at + literal.count) }
         }
-        return nil
-    }
-
-    /// The offset of the first `byte` or `otherCase` in `base[from...through]`.
-    private static func next(_ byte: UInt8, _ otherCase: UInt8, _ base: UnsafePointer<UInt8>, from: Int, through: Int) -> Int? {
-        let count = through - from + 1
-        let first = memchr(base + from, Int32(byte), count).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-        guard otherCase != byte else { return first }
-        // Only as far as the first hit of `byte`: the other case matters only before it.
-        let otherCount = first.map { $0 - from } ?? count
-        let second = memchr(base + from, Int32(otherCase), otherCount).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-        return second ?? first
-    }
-
-    private static func matches(_ needle: [UInt8], at text: UnsafePointer<UInt8>, caseSensitive: Bool) -> Bool {
-        needle.withUnsafeBufferPointer { needle in
-            if caseSensitive { return memcmp(text, needle.baseAddress!, needle.count) == 0 }
-            for index in needle.indices where asciiLowercased(text[index]) != needle[index] { return false }
-            return true
-        }
-    }
-
-    package static func contains(_ text: [UInt8], _ needle: [UInt8], caseSensitive: Bool) -> Bool {
-        text.withUnsafeBufferPointer { Self.find(needle, in: $0, from: 0, to: $0.count, caseSensitive: caseSensitive) != nil }
+        return best
     }
 }
 

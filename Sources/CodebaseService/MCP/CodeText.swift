@@ -9,9 +9,10 @@ enum CodeText {
 
     static func render(_ response: SearchResponse) -> String {
         var lines = response.warnings.map { "warning: \($0)" }
-        lines.append("\(response.results.count) of \(response.totalCount) matching chunks:")
+        let place = Self.place(response.results.map(\.repository))
+        lines.append("\(response.results.count) of \(response.totalCount) matching chunks\(place.heading):")
         for result in response.results {
-            var head = "\(result.repository)/\(result.filePath):\(result.startLine)-\(result.endLine) \(result.chunkID)"
+            var head = "\(place.prefix(result.repository))\(result.filePath):\(result.startLine)-\(result.endLine) [\(result.chunkID)]"
             if let linked = result.linkedWorkItems, !linked.isEmpty { head += " linked: " + linked.map(\.id).joined(separator: ", ") }
             lines.append(head)
             lines += result.content.split(separator: "\n", omittingEmptySubsequences: false).prefix(self.snippetLines).map { "  \($0)" }
@@ -38,24 +39,57 @@ enum CodeText {
         return line
     }
 
+    /// Each file once, its matching lines under it as `line:column: text` (indentation dropped); the chunk id once
+    /// per chunk, beside the file or on a line of its own where the next chunk of the file begins (MCP.md).
     static func render(_ response: GrepResponse) -> String {
         var lines = response.warnings.map { "warning: \($0)" }
-        lines.append("\(response.matches.count) of \(response.totalCount)\(response.truncated ? "+" : "") matching lines:")
+        guard response.totalCount > 0 else { return (lines + ["No matching lines."]).joined(separator: "\n") }
+        let place = Self.place(response.matches.map(\.repository))
+        let files = Set(response.matches.map { "\($0.repository)/\($0.filePath)" }).count
+        var heading = "\(response.matches.count) of \(response.totalCount)\(response.truncated ? "+" : "") matching lines"
+        heading += " in \(files) file\(files == 1 ? "" : "s")\(place.heading)"
+        if let cursor = response.nextCursor { heading += "; more with cursor \"\(cursor)\"" }
+        lines.append(heading + ":")
+        var file = ""
+        var chunk = ""
         for match in response.matches {
-            lines.append("\(match.repository)/\(match.filePath):\(match.line):\(match.column) \(match.chunkID)")
-            lines.append("  \(match.text.trimmingCharacters(in: .whitespaces))")
+            let name = place.prefix(match.repository) + match.filePath
+            if name != file {
+                lines.append("\(name) [\(match.chunkID)]")
+                (file, chunk) = (name, match.chunkID)
+            } else if match.chunkID != chunk {
+                lines.append("[\(match.chunkID)]")
+                chunk = match.chunkID
+            }
+            lines.append("\(match.line):\(match.column): \(match.text.drop { $0 == " " || $0 == "\t" })")
         }
         return lines.joined(separator: "\n")
     }
 
+    /// Each file once, its declarations under it in the order given.
     static func render(_ response: SymbolsResponse) -> String {
         var lines = response.warnings.map { "warning: \($0)" }
-        lines.append("\(response.symbols.count) declarations:")
+        let place = Self.place(response.symbols.map(\.repository))
+        lines.append("\(response.symbols.count) declarations\(place.heading):")
+        var file = ""
         for symbol in response.symbols {
-            let name = symbol.container.map { "\($0).\(symbol.name)" } ?? symbol.name
-            lines.append("\(symbol.kind) \(name) \(symbol.repository)/\(symbol.filePath):\(symbol.startLine)-\(symbol.endLine) \(symbol.chunkID)")
+            let name = place.prefix(symbol.repository) + symbol.filePath
+            if name != file {
+                lines.append(name)
+                file = name
+            }
+            let qualified = symbol.container.map { "\($0).\(symbol.name)" } ?? symbol.name
+            lines.append("\(symbol.startLine)-\(symbol.endLine): \(symbol.kind) \(qualified) [\(symbol.chunkID)]")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Where results come from: one repository is named once in the heading and its paths go bare; results from
+    /// several repositories carry their repository in each path.
+    private static func place(_ repositories: [String]) -> (heading: String, prefix: (String) -> String) {
+        let distinct = Set(repositories)
+        guard distinct.count == 1, let only = distinct.first else { return ("", { "\($0)/" }) }
+        return (" in repository \(only)", { _ in "" })
     }
 
     static func render(_ status: IndexStatusResponse) -> String {

@@ -146,8 +146,11 @@ struct CodebaseTools: ToolProvider {
                     wholeWord: try arguments.optionalBool("whole_word"),
                     fileType: try arguments.optionalString("file_type"),
                     directory: try arguments.optionalString("directory"),
+                    path: try arguments.optionalString("path"),
+                    exclude: try GrepTools.strings(arguments, "exclude"),
                     repository: try arguments.optionalString("repository"),
-                    limit: try arguments.optionalInt("limit")
+                    limit: try arguments.optionalInt("limit"),
+                    cursor: try arguments.optionalString("cursor")
                 )
                 let response = try await self.codebase.grep(request)
                 return ToolResult(structured: try ToolArguments.encode(response), text: CodeText.render(response))

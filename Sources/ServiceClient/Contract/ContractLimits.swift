@@ -11,6 +11,17 @@ public enum ContractLimits {
     public static let searchResults = 1...50
     public static let defaultSearchResults = 10
 
+    /// `pattern` of `POST /mcp/grep`, in Unicode code points.
+    public static let grepPatternLength = 1...1000
+    /// `limit` of `POST /mcp/grep` (matching lines a page), and its value when absent.
+    public static let grepMatches = 1...1000
+    public static let defaultGrepMatches = 100
+    /// Globs one grep's `exclude` takes at most.
+    public static let maxExcludes = 50
+    /// `limit` of `GET /mcp/symbols`, and its value when absent.
+    public static let symbolResults = 1...1000
+    public static let defaultSymbolResults = 100
+
     /// `title` of a work item, in Unicode code points.
     public static let titleLength = 1...200
     /// `description` of a work item, in Unicode code points.

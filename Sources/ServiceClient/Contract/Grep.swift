@@ -1,7 +1,7 @@
 /// `POST /mcp/grep` body: an exact string or a regular expression, searched line by line in the indexed text.
 public struct GrepRequest: Codable, Sendable, Hashable {
     public var pattern: String
-    /// `false` (the default): `pattern` is a literal string; `true`: a POSIX extended regular expression.
+    /// `false` (the default): `pattern` is a literal string; `true`: a PCRE2 regular expression (docs/codebase.md).
     public var regex: Bool?
     /// Default `true`.
     public var caseSensitive: Bool?
@@ -9,9 +9,15 @@ public struct GrepRequest: Codable, Sendable, Hashable {
     public var wholeWord: Bool?
     public var fileType: String?
     public var directory: String?
+    /// A glob over `file_path`, as in `.gitignore` (`src/**/*.py`, `*.go`); a plain path names one file.
+    public var path: String?
+    /// Globs of files to leave out, as in `.gitignore` (`dist/**`, `vendor`, `*_test.go`).
+    public var exclude: [String]?
     public var repository: String?
     /// 1 to 1000, default 100.
     public var limit: Int?
+    /// A previous answer's `next_cursor`: the page after it.
+    public var cursor: String?
 
     public init(
         pattern: String,
@@ -20,8 +26,11 @@ public struct GrepRequest: Codable, Sendable, Hashable {
         wholeWord: Bool? = nil,
         fileType: String? = nil,
         directory: String? = nil,
+        path: String? = nil,
+        exclude: [String]? = nil,
         repository: String? = nil,
-        limit: Int? = nil
+        limit: Int? = nil,
+        cursor: String? = nil
     ) {
         self.pattern = pattern
         self.regex = regex
@@ -29,8 +38,11 @@ public struct GrepRequest: Codable, Sendable, Hashable {
         self.wholeWord = wholeWord
         self.fileType = fileType
         self.directory = directory
+        self.path = path
+        self.exclude = exclude
         self.repository = repository
         self.limit = limit
+        self.cursor = cursor
     }
 
     /// In the contract's order, which the unknown-field error lists.
@@ -39,7 +51,7 @@ public struct GrepRequest: Codable, Sendable, Hashable {
         case caseSensitive = "case_sensitive"
         case wholeWord = "whole_word"
         case fileType = "file_type"
-        case directory, repository, limit
+        case directory, path, exclude, repository, limit, cursor
     }
 
     /// Strict, as every request body: a field the contract does not have is refused.
@@ -51,8 +63,11 @@ public struct GrepRequest: Codable, Sendable, Hashable {
         self.wholeWord = try fields.optional(Bool.self, CodingKeys.wholeWord)
         self.fileType = try fields.optional(String.self, CodingKeys.fileType)
         self.directory = try fields.optional(String.self, CodingKeys.directory)
+        self.path = try fields.optional(String.self, CodingKeys.path)
+        self.exclude = try fields.optional([String].self, CodingKeys.exclude)
         self.repository = try fields.optional(String.self, CodingKeys.repository)
         self.limit = try fields.optional(Int.self, CodingKeys.limit)
+        self.cursor = try fields.optional(String.self, CodingKeys.cursor)
         try fields.refuseUnknownFields()
     }
 }
@@ -94,13 +109,16 @@ public struct GrepResponse: Codable, Sendable, Hashable {
     public var totalCount: Int
     /// Counting stopped before the end (the count cap or the time budget): `total_count` is a lower bound.
     public var truncated: Bool
+    /// Pass as `cursor` for the matches after these; `null` on the last page.
+    @Nullable public var nextCursor: String?
     public var latencyMS: Double
     public var warnings: [String]
 
-    public init(matches: [GrepMatch], totalCount: Int, truncated: Bool, latencyMS: Double, warnings: [String] = []) {
+    public init(matches: [GrepMatch], totalCount: Int, truncated: Bool, nextCursor: String? = nil, latencyMS: Double, warnings: [String] = []) {
         self.matches = matches
         self.totalCount = totalCount
         self.truncated = truncated
+        self.nextCursor = nextCursor
         self.latencyMS = latencyMS
         self.warnings = warnings
     }
@@ -108,6 +126,7 @@ public struct GrepResponse: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case matches, truncated, warnings
         case totalCount = "total_count"
+        case nextCursor = "next_cursor"
         case latencyMS = "latency_ms"
     }
 }
