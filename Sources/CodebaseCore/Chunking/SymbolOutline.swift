@@ -8,6 +8,9 @@ package struct PreparedSymbol: Sendable, Hashable {
     package let endLine: Int
     /// The index, in the file's chunks, of the chunk that holds `startLine`.
     package let chunkIndex: Int
+    /// A variable that only imports or aliases a name (`var Route = require('./route')`, `parse = _parse`): listed
+    /// after the definitions of the same name.
+    package var isBinding = false
 }
 
 /// A file's outline: its top-level declarations and the members one level down (methods of classes, structs, enums,
@@ -43,11 +46,27 @@ package enum SymbolOutline {
                     container: container,
                     startLine: index + 1,
                     endLine: end + 1,
-                    chunkIndex: chunk
+                    chunkIndex: chunk,
+                    isBinding: declaration.kind == .variable && self.isBinding(line: index, source: source)
                 )
             )
         }
         return symbols
+    }
+
+    /// Whether the value assigned on line `index` only brings in a name from elsewhere: `require(...)`, `import(...)`
+    /// (awaited or not), or a bare, possibly dotted, name.
+    static func isBinding(line index: Int, source: SourceText) -> Bool {
+        let bytes = source.bytes[source.lineStarts[index]..<source.lineEnds[index]]
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), equals + 1 < bytes.endIndex, bytes[equals + 1] != UInt8(ascii: "=") else {
+            return false
+        }
+        var value = bytes[(equals + 1)...].drop { isSpace($0) }
+        while let last = value.last, isSpace(last) || last == UInt8(ascii: ";") { value = value.dropLast() }
+        if value.starts(with: "await ".utf8) { value = value.dropFirst(6).drop { isSpace($0) } }
+        if value.starts(with: "require(".utf8) || value.starts(with: "import(".utf8) { return true }
+        guard let first = value.first, isIdentifierStart(first) else { return false }
+        return value.allSatisfy { isIdentifierByte($0) || $0 == UInt8(ascii: ".") }
     }
 
     /// The 0-based last line of the declaration that starts at `start`.

@@ -104,6 +104,16 @@ package enum DatabaseSchema {
         migrator.registerMigration("v6 symbols by name in any case") { db in
             try db.execute(sql: "CREATE INDEX symbols_by_name_nocase ON symbols (name COLLATE NOCASE)")
         }
+        // Bindings that only import or alias a name are listed after its definitions. Files indexed before have no
+        // such mark: their hashes are cleared so the next pass re-reads them (chunk ids do not change).
+        migrator.registerMigration("v7 symbol bindings") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE symbols ADD COLUMN binding INTEGER NOT NULL DEFAULT 0 CHECK (binding IN (0, 1));
+                    UPDATE files SET content_hash = x'';
+                    """
+            )
+        }
         return migrator
     }
 }

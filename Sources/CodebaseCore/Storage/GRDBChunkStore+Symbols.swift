@@ -36,12 +36,14 @@ extension GRDBChunkStore {
                 conditions.append("(f.extension = ? OR f.language = ?)")
                 _ = arguments.append(contentsOf: [fileType, fileType])
             }
-            // A name lookup lists definitions of types first, then top-level functions, then members; an outline is in
-            // line order.
+            // A name lookup lists hand-written source before copies (`SymbolRanking.copyCondition`), definitions before
+            // bindings that import or alias the name, then types, top-level functions and members; an outline is in line
+            // order.
             let order =
                 query.name == nil
                 ? "r.name, f.path, s.start_line"
                 : """
+                CASE WHEN \(SymbolRanking.copyCondition(path: "f.path")) THEN 1 ELSE 0 END, s.binding,
                 CASE WHEN s.kind IN ('function', 'method', 'variable') THEN 1 ELSE 0 END, s.container IS NOT NULL,
                 length(s.name), r.name, f.path, s.start_line
                 """

@@ -111,11 +111,12 @@ extension GRDBChunkStore {
         }
         try db.cachedStatement(sql: "DELETE FROM symbols WHERE file_id = ?").execute(arguments: [fileID])
         let insertSymbol = try db.cachedStatement(
-            sql: "INSERT INTO symbols (file_id, name, kind, container, start_line, end_line, chunk_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            sql: "INSERT INTO symbols (file_id, name, kind, container, start_line, end_line, chunk_id, binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         )
         for symbol in file.symbols where file.chunks.indices.contains(symbol.chunkIndex) {
             try insertSymbol.execute(arguments: [
                 fileID, symbol.name, symbol.kind, symbol.container, symbol.startLine, symbol.endLine, Data(file.chunks[symbol.chunkIndex].id.digest),
+                symbol.isBinding,
             ])
         }
     }
