@@ -179,6 +179,28 @@ struct SymbolAPITests {
         }
     }
 
+    @Test("JavaScript definitions written as assignments are symbols; re-exports and plain values are not")
+    func scriptIdioms() async throws {
+        let files = [
+            "lib/middleware/init.js": "'use strict';\n\nexports.init = function(app){\n  return function expressInit(req, res, next) {\n    next();\n  };\n};\n",
+            "lib/middleware/query.js": "var parse = require('qs').parse;\n\nmodule.exports = function query(options) {\n  return parse;\n};\n",
+            "lib/router/route.js": "function Route(path) {\n  this.path = path;\n}\n\nRoute.prototype.dispatch = function dispatch(req, res, done) {\n  done();\n};\n\nRoute.prototype._handles_method = (method) => true;\n",
+            "lib/application.js": "var app = exports = module.exports = {};\n\napp.init = function init() {\n  this.cache = {};\n};\n\nexports.Router = Router;\nexports.limit = 10;\nmodule.exports.handler = async (event) => {\n  return event;\n};\n",
+        ]
+        try await GrepAPITests.withRepository(files) { client in
+            #expect(try await self.outlineOf(client, "file_path=lib/middleware/init.js") == ["function init 3-7"])
+            #expect(try await self.outlineOf(client, "file_path=lib/middleware/query.js") == ["variable parse 1-1", "function query 3-5"])
+            #expect(
+                try await self.outlineOf(client, "file_path=lib/router/route.js")
+                    == ["function Route 1-3", "method Route.dispatch 5-7", "method Route._handles_method 9-9"]
+            )
+            let application = try await self.outlineOf(client, "file_path=lib/application.js")
+            #expect(application == ["variable app 1-1", "method app.init 3-5", "function handler 9-11"], "\(application)")
+            let inits = try await self.symbols(client, "name=init")
+            #expect(inits.map(\.filePath) == ["lib/middleware/init.js", "lib/application.js"], "\(inits)")
+        }
+    }
+
     @Test("ranked search for one identifier puts the chunk that declares it first")
     func declarationFirst() async throws {
         var files = Self.files

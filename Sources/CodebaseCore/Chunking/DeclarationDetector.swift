@@ -8,6 +8,8 @@ package struct Declaration: Sendable, Hashable {
     package let kind: Kind
     /// The keyword that declared it (`class`, `struct`, `impl`, `def`, ...); `nil` when found by its shape alone.
     package var keyword: String?
+    /// The type it is a member of when the line itself says so (`Router.prototype.route = function`).
+    package var container: String? = nil
 }
 
 /// Finds the declaration a line starts, if any, from its language's `DeclarationGrammar`. Heuristic by design: a

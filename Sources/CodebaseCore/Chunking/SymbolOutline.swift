@@ -30,6 +30,9 @@ package enum SymbolOutline {
             let end = self.end(of: index, indent: indent, lines: lines, source: source)
             let container: String?
             switch open.count {
+            case _ where declaration.container != nil:
+                // A member that names its type (`X.prototype.name = function`), wherever it is written.
+                container = declaration.container
             case 0: container = nil
             case 1 where open[0].isType: container = open[0].name
             default:
@@ -37,7 +40,7 @@ package enum SymbolOutline {
                 open.append((indent, end, declaration.name, false))
                 continue
             }
-            open.append((indent, end, declaration.name, declaration.kind == .type))
+            if declaration.container == nil { open.append((indent, end, declaration.name, declaration.kind == .type)) }
             while chunk + 1 < spans.count, spans[chunk].last < index { chunk += 1 }
             symbols.append(
                 PreparedSymbol(

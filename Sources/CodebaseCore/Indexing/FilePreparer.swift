@@ -120,8 +120,21 @@ package struct FilePreparer: Sendable {
             pathColumn: SearchDocument.pathColumn(path),
             chunks: chunks,
             symbols: language.family == .text || language.family == .markdown
-                ? [] : SymbolOutline.symbols(lines: lines, declarations: declarations, spans: spans, source: source)
+                ? [] : SymbolOutline.symbols(lines: lines, declarations: self.outline(declarations, lines, source, language), spans: spans, source: source)
         )
+    }
+}
+
+extension FilePreparer {
+    /// The declarations of the outline: those that start chunks, and in JavaScript and TypeScript the definitions
+    /// written as assignments (`ScriptIdioms`), which do not.
+    func outline(_ declarations: [Declaration?], _ lines: [LineInfo], _ source: SourceText, _ language: Language) -> [Declaration?] {
+        guard language.name == "javascript" || language.name == "typescript" else { return declarations }
+        var outline = declarations
+        for index in 0..<source.lineCount where outline[index] == nil && !lines[index].isBlank && lines[index].start == .code {
+            outline[index] = ScriptIdioms.declaration(source.bytes[source.lineStarts[index]..<source.lineEnds[index]])
+        }
+        return outline
     }
 }
 
