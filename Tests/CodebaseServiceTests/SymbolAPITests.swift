@@ -157,7 +157,7 @@ struct SymbolAPITests {
         }
     }
 
-    @Test("the definition comes first: before bindings that import or alias the name, and before vendored, bundled or minified copies")
+    @Test("the definition comes first: before bindings that import or alias the name, tests and examples, and vendored, bundled or minified copies")
     func definitionFirst() async throws {
         let files = [
             "lib/router/index.js": "var Route = require('./route');\nconst Layer = require('./layer')\n\nfunction Router() {\n  return 1;\n}\n",
@@ -167,14 +167,21 @@ struct SymbolAPITests {
             "src/aliases.py": "from .core import parse_config as _parse\n\nparse_config = _parse\n\n\ndef parse_config_file(path):\n    return path\n",
             "src/core.py": "def parse_config(text):\n    return text\n",
             "third-party/route.js": "function Route(p) {\n  return p;\n}\n",
+            "examples/route.js": "function Route(p) {\n  return p;\n}\n",
+            "tests/test_core.py": "def parse_config(text):\n    return text\n",
         ]
         try await GrepAPITests.withRepository(files) { client in
             let route = try await self.symbols(client, "name=Route")
             #expect(route.first?.filePath == "lib/router/route.js" && route.first?.kind == "function", "\(route)")
             // A hand-written binding before any copy; `third-party` is not `third_party`.
-            #expect(route.map(\.filePath) == ["lib/router/route.js", "third-party/route.js", "lib/router/index.js", "dist/router.js", "vendor/jquery.min.js"], "\(route)")
+            // Then the code around the source (examples, tests), then the copies.
+            #expect(
+                route.map(\.filePath)
+                    == ["lib/router/route.js", "third-party/route.js", "lib/router/index.js", "examples/route.js", "dist/router.js", "vendor/jquery.min.js"],
+                "\(route)"
+            )
             let parse = try await self.symbols(client, "name=parse_config")
-            #expect(parse.map(\.filePath) == ["src/core.py", "src/aliases.py"], "\(parse)")
+            #expect(parse.map(\.filePath) == ["src/core.py", "src/aliases.py", "tests/test_core.py"], "\(parse)")
             #expect(try await self.symbols(client, "name=Layer").map(\.kind) == ["variable"], "a lone binding is still listed")
         }
     }

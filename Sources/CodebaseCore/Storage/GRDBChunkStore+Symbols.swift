@@ -36,14 +36,14 @@ extension GRDBChunkStore {
                 conditions.append("(f.extension = ? OR f.language = ?)")
                 _ = arguments.append(contentsOf: [fileType, fileType])
             }
-            // A name lookup lists hand-written source before copies (`SymbolRanking.copyCondition`), definitions before
+            // A name lookup lists the source before the code around it and before copies (`SymbolRanking`), definitions before
             // bindings that import or alias the name, then types, top-level functions and members; an outline is in line
             // order.
             let order =
                 query.name == nil
                 ? "r.name, f.path, s.start_line"
                 : """
-                CASE WHEN \(SymbolRanking.copyCondition(path: "f.path")) THEN 1 ELSE 0 END, s.binding,
+                \(SymbolRanking.tier(path: "f.path")), s.binding,
                 CASE WHEN s.kind IN ('function', 'method', 'variable') THEN 1 ELSE 0 END, s.container IS NOT NULL,
                 length(s.name), r.name, f.path, s.start_line
                 """
