@@ -14,8 +14,6 @@ let serviceDependencies: [Target.Dependency] = [
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "GRDB", package: "GRDB.swift"),
     .product(name: "Logging", package: "swift-log"),
-    .product(name: "Metrics", package: "swift-metrics"),
-    .product(name: "Prometheus", package: "swift-prometheus"),
     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
 ]
 
@@ -219,6 +217,7 @@ let testTargets: [Target] = [
             "CodebaseCore",
             "ServerKit",
             "ServerTesting",
+            "ServiceClientTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ],
         swiftSettings: swiftSettings

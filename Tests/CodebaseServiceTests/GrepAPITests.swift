@@ -36,16 +36,10 @@ struct GrepAPITests {
         "notes.txt": "open_session( is mentioned in prose too\n",
     ]
 
-    func grep(_ client: any TestClientProtocol, _ body: String) async throws -> GrepResponse {
-        let response = try await client.send(.post, "/mcp/grep", json: body)
-        #expect(response.status == .ok, "\(response.text)")
-        return try response.decode(GrepResponse.self)
-    }
-
     @Test("a literal finds every line in file and line order, with line, column, text and a chunk that holds the line")
     func literal() async throws {
         try await Self.withRepository(Self.files) { client in
-            let found = try await self.grep(client, #"{"pattern": "open_session("}"#)
+            let found = try await client.grep(#"{"pattern": "open_session("}"#)
             #expect(found.matches.map { "\($0.filePath):\($0.line):\($0.column)" } == [
                 "lib/util.js:1:33", "notes.txt:1:1", "src/app.py:3:11", "src/session.py:3:5",
             ])
@@ -57,7 +51,7 @@ struct GrepAPITests {
                 #expect(chunk.content.contains(match.text))
             }
             // A pattern full of characters that mean something in a regex is taken literally.
-            let special = try await self.grep(client, #"{"pattern": "a.b*c(d)[e]{f}?+|^$\\\\"}"#)
+            let special = try await client.grep(#"{"pattern": "a.b*c(d)[e]{f}?+|^$\\\\"}"#)
             #expect(special.matches.map(\.line) == [4], "\(special)")
         }
     }
@@ -65,15 +59,15 @@ struct GrepAPITests {
     @Test("case, whole words, filters and limit")
     func options() async throws {
         try await Self.withRepository(Self.files) { client in
-            let anyCase = try await self.grep(client, #"{"pattern": "OPEN_SESSION", "case_sensitive": false, "file_type": "py"}"#)
+            let anyCase = try await client.grep(#"{"pattern": "OPEN_SESSION", "case_sensitive": false, "file_type": "py"}"#)
             #expect(anyCase.matches.map { "\($0.filePath):\($0.line)" } == ["src/app.py:1", "src/app.py:3", "src/session.py:3", "src/session.py:9"])
-            let exactCase = try await self.grep(client, #"{"pattern": "Open_Session"}"#)
+            let exactCase = try await client.grep(#"{"pattern": "Open_Session"}"#)
             #expect(exactCase.matches.map(\.column) == [35])
-            let whole = try await self.grep(client, #"{"pattern": "open_session", "whole_word": true, "directory": "src/"}"#)
+            let whole = try await client.grep(#"{"pattern": "open_session", "whole_word": true, "directory": "src/"}"#)
             #expect(whole.matches.map { "\($0.filePath):\($0.line)" } == ["src/app.py:1", "src/app.py:3", "src/session.py:3"])
-            let limited = try await self.grep(client, #"{"pattern": "session", "case_sensitive": false, "limit": 2}"#)
+            let limited = try await client.grep(#"{"pattern": "session", "case_sensitive": false, "limit": 2}"#)
             #expect(limited.matches.count == 2 && limited.totalCount > 2)
-            let none = try await self.grep(client, #"{"pattern": "open_session", "repository": "repo", "file_type": "rs"}"#)
+            let none = try await client.grep(#"{"pattern": "open_session", "repository": "repo", "file_type": "rs"}"#)
             #expect(none.matches.isEmpty && none.totalCount == 0)
         }
     }
@@ -81,16 +75,16 @@ struct GrepAPITests {
     @Test("regular expressions: anchors and classes (POSIX classes too), case-insensitive too")
     func regex() async throws {
         try await Self.withRepository(Self.files) { client in
-            let defs = try await self.grep(client, #"{"pattern": "^[[:space:]]*def [a-z_]+\\(", "regex": true}"#)
+            let defs = try await client.grep(#"{"pattern": "^[[:space:]]*def [a-z_]+\\(", "regex": true}"#)
             #expect(defs.matches.map { "\($0.filePath):\($0.line)" } == ["src/session.py:3", "src/session.py:8"])
             // Anchors at both ends of a line that holds the required literal `def open_`.
-            let anchored = try await self.grep(client, #"{"pattern": "^def open_[a-z]+\\(user\\):$", "regex": true}"#)
+            let anchored = try await client.grep(#"{"pattern": "^def open_[a-z]+\\(user\\):$", "regex": true}"#)
             #expect(anchored.matches.map { "\($0.filePath):\($0.line):\($0.column)" } == ["src/session.py:3:1"], "\(anchored)")
-            let notAtStart = try await self.grep(client, #"{"pattern": "^open_session", "regex": true}"#)
+            let notAtStart = try await client.grep(#"{"pattern": "^open_session", "regex": true}"#)
             #expect(notAtStart.matches.map(\.filePath) == ["notes.txt"], "\(notAtStart)")
-            let alternation = try await self.grep(client, #"{"pattern": "class|function", "regex": true}"#)
+            let alternation = try await client.grep(#"{"pattern": "class|function", "regex": true}"#)
             #expect(alternation.matches.map(\.filePath) == ["lib/util.js", "src/session.py"])
-            let folded = try await self.grep(client, #"{"pattern": "SESSION\\(", "regex": true, "case_sensitive": false, "whole_word": false}"#)
+            let folded = try await client.grep(#"{"pattern": "SESSION\\(", "regex": true, "case_sensitive": false, "whole_word": false}"#)
             #expect(folded.totalCount == 5, "\(folded)")
         }
     }
@@ -100,7 +94,7 @@ struct GrepAPITests {
         var files: [String: String] = [:]
         for index in 0..<150 { files[String(format: "m/f%03d.txt", index)] = "line one\nthe marker \(index)\n" }
         try await Self.withRepository(files) { client in
-            let found = try await self.grep(client, #"{"pattern": "the marker", "limit": 1000}"#)
+            let found = try await client.grep(#"{"pattern": "the marker", "limit": 1000}"#)
             #expect(found.totalCount == 150)
             #expect(found.matches.map(\.filePath) == (0..<150).map { String(format: "m/f%03d.txt", $0) })
             #expect(found.matches.allSatisfy { $0.line == 2 })
@@ -117,9 +111,9 @@ struct GrepAPITests {
             neither todo-ish nor fix-me
             """
         try await Self.withRepository(["notes.txt": notes, "b.py": "x = 1  # FIXME\n"]) { client in
-            let exact = try await self.grep(client, #"{"pattern": "TODO|FIXME|XXX", "regex": true}"#)
+            let exact = try await client.grep(#"{"pattern": "TODO|FIXME|XXX", "regex": true}"#)
             #expect(exact.matches.map { "\($0.filePath):\($0.line):\($0.column)" } == ["b.py:1:10", "notes.txt:2:19", "notes.txt:3:13", "notes.txt:4:1"])
-            let anyCase = try await self.grep(client, #"{"pattern": "TODO|FIXME|XXX", "regex": true, "case_sensitive": false}"#)
+            let anyCase = try await client.grep(#"{"pattern": "TODO|FIXME|XXX", "regex": true, "case_sensitive": false}"#)
             #expect(anyCase.matches.map { "\($0.filePath):\($0.line):\($0.column)" } == [
                 "b.py:1:10", "notes.txt:2:1", "notes.txt:3:13", "notes.txt:4:1", "notes.txt:5:9",
             ])
@@ -164,7 +158,7 @@ struct GrepAPITests {
             #expect(error.details["reason"] == .string("deadline"), "\(error)")
             #expect(took < .seconds(5), "stopped near its 300 ms deadline, not left running (took \(took))")
             // The server is free again at once.
-            let quick = try await self.grep(client, #"{"pattern": "xxx", "limit": 1}"#)
+            let quick = try await client.grep(#"{"pattern": "xxx", "limit": 1}"#)
             #expect(quick.matches.count == 1)
         }
     }
@@ -191,7 +185,7 @@ struct GrepAPITests {
         let body = (0..<650).map { "line_\($0) = 1\n" }.joined()
         for index in 0..<200 { files["data/f\(String(format: "%03d", index)).py"] = body }
         try await Self.withRepository(files) { client in
-            let found = try await self.grep(client, #"{"pattern": ".", "regex": true, "limit": 5}"#)
+            let found = try await client.grep(#"{"pattern": ".", "regex": true, "limit": 5}"#)
             #expect(found.totalCount == 100_000 && found.truncated, "total_count \(found.totalCount), truncated \(found.truncated)")
             #expect(found.matches.map(\.line) == [1, 2, 3, 4, 5])
         }
@@ -207,11 +201,11 @@ struct GrepAPITests {
         let app = try await buildApplication(configuration)
         try await app.test(.router) { client in
             try await client.reindex()
-            #expect(try await self.grep(client, #"{"pattern": "first_marker"}"#).totalCount == 1)
+            #expect(try await client.grep(#"{"pattern": "first_marker"}"#).totalCount == 1)
             try directory.write("repo/a.py", "second_marker = 2\n")
             try await client.reindex()
-            #expect(try await self.grep(client, #"{"pattern": "first_marker"}"#).totalCount == 0)
-            #expect(try await self.grep(client, #"{"pattern": "second_marker"}"#).totalCount == 1)
+            #expect(try await client.grep(#"{"pattern": "first_marker"}"#).totalCount == 0)
+            #expect(try await client.grep(#"{"pattern": "second_marker"}"#).totalCount == 1)
         }
     }
 

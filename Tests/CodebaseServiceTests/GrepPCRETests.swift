@@ -17,15 +17,9 @@ struct GrepPCRETests {
         "lib/util.js": "function openSession() { return open_session(1); }\nconst aXbYb = 'aab';\n",
     ]
 
-    func grep(_ client: any TestClientProtocol, _ body: String) async throws -> GrepResponse {
-        let response = try await client.send(.post, "/mcp/grep", json: body)
-        #expect(response.status == .ok, "\(body): \(response.text)")
-        return try response.decode(GrepResponse.self)
-    }
-
     func places(_ client: any TestClientProtocol, _ pattern: String, _ extra: String = "") async throws -> [String] {
         let escaped = String(decoding: try JSONEncoder().encode(pattern), as: UTF8.self)
-        return try await self.grep(client, #"{"pattern": \#(escaped), "regex": true\#(extra)}"#).matches.map { "\($0.filePath):\($0.line):\($0.column)" }
+        return try await client.grep(#"{"pattern": \#(escaped), "regex": true\#(extra)}"#).matches.map { "\($0.filePath):\($0.line):\($0.column)" }
     }
 
     func check(_ client: any TestClientProtocol, _ pattern: String, _ extra: String = "", expect expected: [String]) async throws {
@@ -108,7 +102,7 @@ struct GrepPCRETests {
             #expect(error.error == "pattern_too_costly" && error.details["field"] == .string("pattern"), "\(error)")
             #expect(took < .seconds(5), "stopped, not left running (took \(took))")
             #expect(healthTook < .seconds(1), "health waited \(healthTook)")
-            let quick = try await self.grep(client, #"{"pattern": "x!", "limit": 1}"#)
+            let quick = try await client.grep(#"{"pattern": "x!", "limit": 1}"#)
             #expect(quick.matches.count == 1)
         }
     }

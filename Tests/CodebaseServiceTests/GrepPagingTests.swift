@@ -25,22 +25,16 @@ struct GrepPagingTests {
         return items
     }
 
-    func grep(_ client: any TestClientProtocol, _ body: String) async throws -> GrepResponse {
-        let response = try await client.send(.post, "/mcp/grep", json: body)
-        #expect(response.status == .ok, "\(body): \(response.text)")
-        return try response.decode(GrepResponse.self)
-    }
-
     @Test("next_cursor pages to the last match: the pages together are the whole answer, in order, each once")
     func paging() async throws {
         try await GrepAPITests.withRepository(Self.files) { client in
-            let whole = try await self.grep(client, #"{"pattern": "map(", "limit": 1000}"#)
+            let whole = try await client.grep(#"{"pattern": "map(", "limit": 1000}"#)
             #expect(whole.totalCount == 25 && whole.matches.count == 25 && whole.nextCursor == nil)
             var pages: [GrepResponse] = []
             var cursor: String?
             repeat {
                 let after = cursor.map { #", "cursor": "\#($0)""# } ?? ""
-                let page = try await self.grep(client, #"{"pattern": "map(", "limit": 7\#(after)}"#)
+                let page = try await client.grep(#"{"pattern": "map(", "limit": 7\#(after)}"#)
                 #expect(page.totalCount == 25 && !page.truncated)
                 pages.append(page)
                 cursor = page.nextCursor
@@ -48,11 +42,11 @@ struct GrepPagingTests {
             #expect(pages.map(\.matches.count) == [7, 7, 7, 4])
             #expect(pages.flatMap(\.matches) == whole.matches)
             // Exactly `limit` left: the last full page says there is no more.
-            let exact = try await self.grep(client, #"{"pattern": "map(", "limit": 25}"#)
+            let exact = try await client.grep(#"{"pattern": "map(", "limit": 25}"#)
             #expect(exact.matches.count == 25 && exact.nextCursor == nil)
             // Regex pages the same way; `next_cursor` is in the body as null on the last page.
-            let regex = try await self.grep(client, #"{"pattern": "map\\(\\w+", "regex": true, "limit": 20}"#)
-            let rest = try await self.grep(client, #"{"pattern": "map\\(\\w+", "regex": true, "limit": 20, "cursor": "\#(regex.nextCursor ?? "")"}"#)
+            let regex = try await client.grep(#"{"pattern": "map\\(\\w+", "regex": true, "limit": 20}"#)
+            let rest = try await client.grep(#"{"pattern": "map\\(\\w+", "regex": true, "limit": 20, "cursor": "\#(regex.nextCursor ?? "")"}"#)
             #expect(regex.matches.count + rest.matches.count == regex.totalCount && rest.nextCursor == nil)
             let raw = try await client.send(.post, "/mcp/grep", json: #"{"pattern": "nothing matches this"}"#)
             #expect(raw.text.contains(#""next_cursor":null"#), "\(raw.text)")
@@ -67,7 +61,7 @@ struct GrepPagingTests {
     func aim() async throws {
         try await GrepAPITests.withRepository(Self.files) { client in
             func files(_ filters: String) async throws -> [String: Int] {
-                let found = try await self.grep(client, #"{"pattern": "map(", "limit": 1000\#(filters)}"#)
+                let found = try await client.grep(#"{"pattern": "map(", "limit": 1000\#(filters)}"#)
                 return Dictionary(found.matches.map { ($0.filePath, 1) }, uniquingKeysWith: +)
             }
             #expect(try await files(#", "path": "lib/express.js""#) == ["lib/express.js": 6])
@@ -83,7 +77,7 @@ struct GrepPagingTests {
                 "lib/express.js": 6, "dist/express.min.js": 4, "test/map_test.js": 6,
             ])
             // A directory that names a file finds nothing, and says why instead of answering a silent 0.
-            let file = try await self.grep(client, #"{"pattern": "map(", "directory": "lib/express.js"}"#)
+            let file = try await client.grep(#"{"pattern": "map(", "directory": "lib/express.js"}"#)
             #expect(file.matches.isEmpty && file.warnings.first?.hasPrefix("no_file_matched: ") == true, "\(file.warnings)")
         }
     }

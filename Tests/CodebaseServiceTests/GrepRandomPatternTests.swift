@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import ServiceClient
+import ServiceClientTesting
 import Testing
 
 @testable import CodebaseCore
@@ -12,18 +13,6 @@ import Testing
 /// by Python's `re` (with `re.ASCII`: `\d`, `\w`, `\s` and `\b` are ASCII in both) on the same files.
 @Suite("Grep against PCRE2 and Python on random patterns")
 struct GrepRandomPatternTests {
-    /// SplitMix64: the same files and patterns on every run.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let words = [
         "open_session", "Session", "user", "x", "42", "3.11.7", "def", "class", "return", "é", "naïve", "ünïcode", "(", ")", ":", "=",
         "_", "foo_bar", "FooBar", "0x1F", "a", "b", "ab", "aab", "//", "#", "'", "\"", "TODO", "fixme", "Ωmega", "7", "self.x",
@@ -33,7 +22,7 @@ struct GrepRandomPatternTests {
         #"(?=\w)"#, #"(?<!_)"#, "(a|b)+", #"\W"#, "[0-9]", #"\S+"#, #"_\w"#, "(?:de|cla)", ".+",
     ]
 
-    static func makeFiles(_ random: inout Random) -> [String: String] {
+    static func makeFiles(_ random: inout SplitMix64) -> [String: String] {
         var files: [String: String] = [:]
         for index in 0..<24 {
             let lines = (0..<40).map { _ in
@@ -45,7 +34,7 @@ struct GrepRandomPatternTests {
         return files
     }
 
-    static func makePattern(_ random: inout Random) -> String {
+    static func makePattern(_ random: inout SplitMix64) -> String {
         var parts: [String] = []
         if Int.random(in: 0..<6, using: &random) == 0 { parts.append("(?i)") }
         if Int.random(in: 0..<5, using: &random) == 0 { parts.append("^") }
@@ -111,7 +100,7 @@ struct GrepRandomPatternTests {
 
     @Test("120 random patterns: the server finds exactly the lines and columns of each line matched alone")
     func randomPatterns() async throws {
-        var random = Random(state: 21)
+        var random = SplitMix64(seed: 21)
         let files = Self.makeFiles(&random)
         var patterns: [String] = []
         while patterns.count < 120 {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import ServiceClient
+import ServiceClientTesting
 import ServiceHarness
 import Testing
 
@@ -11,7 +12,7 @@ extension Resilience {
     struct Hardening {
         /// One line of about 1 MB: `zzz` first, then `function ` and 200 bytes of noise, again and again.
         static func minifiedLine(seed: Int) -> String {
-            var generator = SeededGenerator(seed: UInt64(seed))
+            var generator = SplitMix64(seed: UInt64(seed))
             let alphabet = Array("abcdefghijklmnop(){};= ")
             var line = "zzz "
             line.reserveCapacity(1_000_200)
@@ -239,15 +240,3 @@ extension Resilience {
     }
 }
 
-/// SplitMix64: a seeded generator, so the minified files are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

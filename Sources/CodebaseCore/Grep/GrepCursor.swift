@@ -1,4 +1,5 @@
 import Foundation
+import ServiceClient
 
 /// Where a page of grep matches ended: the repository, file and line of its last match. The next page holds the
 /// matches after it in file and line order, so a file edited between pages moves the cut, never repeats a page.
@@ -15,17 +16,15 @@ package struct GrepCursor: Sendable, Hashable {
     }
 
     package var encoded: String {
-        let text = ["g1", self.repository, self.path, String(self.line)].joined(separator: "\0")
-        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        CursorText.encode(["g1", self.repository, self.path, String(self.line)].joined(separator: "\0"))
     }
 
     /// Reads a cursor from a previous answer's `next_cursor`; anything else is an `invalid_request` naming `cursor`.
     package init(encoded: String) throws(CodebaseError) {
-        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        let parts = Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self).split(separator: "\0", omittingEmptySubsequences: false) }
-        guard encoded.count <= 4000, let parts, parts.count == 4, parts[0] == "g1", let line = Int(parts[3]), line > 0 else {
+        // Too long to be one of ours: refused before it is decoded.
+        let data = encoded.utf8.count <= 4000 ? CursorText.decode(encoded) : nil
+        let parts = data.map { String(decoding: $0, as: UTF8.self).split(separator: "\0", omittingEmptySubsequences: false) }
+        guard let parts, parts.count == 4, parts[0] == "g1", let line = Int(parts[3]), line > 0 else {
             throw .invalid(field: "cursor", "'cursor' must be the next_cursor of a previous grep answer, unchanged; leave it out for the first page.")
         }
         self.init(repository: String(parts[1]), path: String(parts[2]), line: line)

@@ -2,11 +2,8 @@ import CodebaseCore
 import Foundation
 import GRDB
 import Hummingbird
-import Logging
-import Prometheus
 import ServerKit
 import ServiceClient
-import ServiceLifecycle
 import StorageKit
 
 /// The composition root of codebase-mcp: opens the database, connects to workflow-mcp, wires the routes, and adds

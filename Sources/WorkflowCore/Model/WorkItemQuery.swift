@@ -86,16 +86,11 @@ package struct WorkItemQuery: Sendable, Hashable {
 /// An opaque page cursor: the listing position of the last item served, versioned and base64url-encoded.
 package enum PageCursor {
     package static func encode(_ position: Int64) -> String {
-        Data("v1:\(position)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        CursorText.encode("v1:\(position)")
     }
 
     package static func decode(_ cursor: String) -> Int64? {
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:"),
+        guard let data = CursorText.decode(cursor), let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:"),
             let position = Int64(text.dropFirst(3)), position >= 0
         else { return nil }
         return position

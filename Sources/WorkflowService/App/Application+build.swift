@@ -3,7 +3,6 @@ import GRDB
 import Hummingbird
 import Logging
 import PostgresNIO
-import Prometheus
 import ServerKit
 import ServiceClient
 import ServiceLifecycle

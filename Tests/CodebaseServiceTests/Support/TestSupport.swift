@@ -135,6 +135,13 @@ extension TestClientProtocol {
         try await self.search(SearchRequest(query: query, limit: limit), sourceLocation: sourceLocation)
     }
 
+    /// `POST /mcp/grep` with `body` (sent as is), expecting 200.
+    func grep(_ body: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> GrepResponse {
+        let response = try await self.send(.post, "/mcp/grep", json: body)
+        #expect(response.status == .ok, "\(body): \(response.text)", sourceLocation: sourceLocation)
+        return try response.decode(GrepResponse.self)
+    }
+
     /// Re-indexes and waits until the index reflects the files now on disk.
     @discardableResult
     func reindex(force: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) async throws -> IndexJob {
