@@ -101,7 +101,7 @@ struct IndexAPITests {
 
     @Test("touching a file changes no id and no file")
     func touchChangesNothing() async throws {
-        try await withFixtureApp { client, directory, repository in
+        try await withFixtureApp(watching: false) { client, directory, repository in
             let database = directory.path("codebase.sqlite")
             let before = try SQLiteInspector(path: database).chunks().map(\.id)
             let path = repository + "/src/auth/users.py"
@@ -116,7 +116,7 @@ struct IndexAPITests {
 
     @Test("a deleted file's chunks answer 404 and are missing from lookups")
     func deletedFile() async throws {
-        try await withFixtureApp { client, directory, repository in
+        try await withFixtureApp(watching: false) { client, directory, repository in
             let ids = try SQLiteInspector(path: directory.path("codebase.sqlite")).chunkIDs(path: "src/auth/tokens.py")
             #expect(!ids.isEmpty)
             try FileManager.default.removeItem(atPath: repository + "/src/auth/tokens.py")
@@ -130,7 +130,7 @@ struct IndexAPITests {
 
     @Test("editing one function replaces only its chunk; chunks below keep their ids and move their lines")
     func editedFile() async throws {
-        try await withFixtureApp { client, directory, repository in
+        try await withFixtureApp(watching: false) { client, directory, repository in
             let inspector = SQLiteInspector(path: directory.path("codebase.sqlite"))
             let path = repository + "/src/auth/users.py"
             let before = try inspector.chunks().filter { $0.path == "src/auth/users.py" }

@@ -83,15 +83,20 @@ func testConfiguration(
 /// Nothing listens on port 1 of the loopback interface.
 let closedPortURL = "http://127.0.0.1:1"
 
-/// Runs `body` against codebase-mcp serving a fresh copy of the fixture, after the start-up index finished.
+/// Runs `body` against codebase-mcp serving a fresh copy of the fixture, after the start-up index finished. Without
+/// `watching`, only `POST /mcp/index` changes the index: a test that counts what one job changed after editing the
+/// files does not race the live index (which LiveIndexTests covers).
 func withFixtureApp(
     _ kind: TestingSetup = .router,
     workflowURL: String = closedPortURL,
+    watching: Bool = true,
     _ body: @escaping @Sendable (any TestClientProtocol, TemporaryDirectory, String) async throws -> Void
 ) async throws {
     let (directory, repository) = try makeFixtureCopy()
     defer { directory.remove() }
-    let app = try await buildApplication(testConfiguration(directory, repositories: [repository], workflowURL: workflowURL))
+    var configuration = testConfiguration(directory, repositories: [repository], workflowURL: workflowURL)
+    if !watching { configuration.watch.mode = .off }
+    let app = try await buildApplication(configuration)
     try await app.test(kind) { client in
         try await client.reindex()
         try await body(client, directory, repository)
